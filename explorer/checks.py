@@ -1,0 +1,346 @@
+"""Semantic checks that the schema alone cannot make.
+
+Unique ids; references that resolve (lanes, sources, steps, steps of other flows);
+decisions with two or more exits whose shares sum to 1; parallels closed by a join;
+no cycle but through repeat edges; every step reachable from a start and able to
+reach an outcome; a legal basis on every statutory timescale; the canonical
+milestones present. Each problem names the file, line and column.
+
+>>> from explorer.load import load_flows
+>>> load_flows().problems
+[]
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from explorer.graph import build_flow_graph, dag, flow_of, flow_timescales, step_id
+from explorer.milestones import MILESTONES
+from explorer.model import Flow
+from explorer.problems import Problem
+from explorer.yamlsafe import YamlDocument
+
+if TYPE_CHECKING:
+    from explorer.load import FlowSet
+
+SHARE_TOLERANCE = 0.01
+_EXIT = "__exit__"
+
+
+class _Reporter:
+    """Turns a location in a flow's data into a Problem with file, line and column."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.index: dict[tuple[str, str], int] = {}
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for section in ("steps", "lanes", "timescales", "published_durations"):
+            for i, item in enumerate(data.get(section) or []):
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    self.index.setdefault((section, item["id"]), i)
+
+    def at(self, loc: tuple[Any, ...], message: str, hint: str | None = None,
+           code: str = "check") -> None:
+        line, col = self.doc.locate(loc)
+        self.problems.append(Problem(self.doc.path, line, col, message, hint, code))
+
+    def step_loc(self, sid: str, key: str = "id") -> tuple[Any, ...]:
+        i = self.index.get(("steps", sid))
+        return ("steps", i, key) if i is not None else ("steps",)
+
+
+def check_flowset(fs: FlowSet, folder: Path) -> list[Problem]:
+    """Every semantic problem of a flow set (its flows, sources and glossary)."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for fid, flow in fs.flows.items():
+        rep = _Reporter(fs.documents[fid])
+        _check_flow(flow, fs, rep, owner)
+        problems.extend(rep.problems)
+    if fs.flows and not fs.sources:
+        problems.append(Problem(str(folder / "sources.yaml"), 1, 1,
+                                "no bibliography: every legal basis needs flows/sources.yaml",
+                                code="missing_file"))
+    if len(fs.flows) > 1 and not problems:
+        problems.extend(_check_union(fs))
+    return problems
+
+
+def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) -> None:
+    lanes = {lane.id for lane in flow.lanes}
+    steps = {s.id: s for s in flow.steps}
+    _check_unique_ids(flow, rep, owner)
+    for i, s in enumerate(flow.steps):
+        if s.lane not in lanes:
+            rep.at(("steps", i, "lane"), f"step '{s.id}': unknown lane '{s.lane}'",
+                   _suggest(s.lane, lanes, "lanes"), "reference")
+        if s.decided_by is not None and s.decided_by not in lanes:
+            rep.at(("steps", i, "decided_by"), f"step '{s.id}': unknown lane "
+                   f"'{s.decided_by}' in decided_by", _suggest(s.decided_by, lanes, "lanes"),
+                   "reference")
+        for j, lb in enumerate(s.legal_basis):
+            _check_source(lb.source, ("steps", i, "legal_basis", j, "source"), fs, rep)
+    for i, t in enumerate(flow.transitions):
+        loc = ("transitions", i)
+        if t.from_ not in steps:
+            rep.at((*loc, "from"), f"transition {t.from_} -> {t.to}: unknown step "
+                   f"'{t.from_}'", _suggest(t.from_, steps, "steps"), "reference")
+        _check_ref(t.to, (*loc, "to"), flow, fs, rep, f"transition {t.from_} -> {t.to}")
+        for part in ("estimate", "share"):
+            obj = getattr(t, part)
+            src = getattr(obj, "source", None)
+            if src is not None:
+                _check_source(src, (*loc, part, "source"), fs, rep)
+        if t.timescale is not None:
+            for j, lb in enumerate(t.timescale.legal_basis):
+                _check_source(lb.source, (*loc, "timescale", "legal_basis", j, "source"), fs,
+                              rep)
+    for i, ts in enumerate(flow.timescales):
+        loc = ("timescales", i)
+        label = f"timescale {ts.from_} -> {ts.to}"
+        _check_ref(ts.from_, (*loc, "from"), flow, fs, rep, label)
+        _check_ref(ts.to, (*loc, "to"), flow, fs, rep, label)
+        for j, lb in enumerate(ts.legal_basis):
+            _check_source(lb.source, (*loc, "legal_basis", j, "source"), fs, rep)
+    for i, ts in enumerate(flow_timescales(flow)):
+        if ts.statutory and not ts.legal_basis:
+            loc = (("timescales", i, "kind") if i < len(flow.timescales) else
+                   _transition_loc(flow, ts.from_, ts.to, ("timescale", "kind")))
+            rep.at(loc, f"timescale {ts.from_} -> {ts.to} is {ts.kind} but has no legal basis",
+                   "add legal_basis: [{source: ..., provision: ...}] citing the Act, "
+                   "regulation or rule", "legal_basis")
+    for i, pd in enumerate(flow.published_durations):
+        loc = ("published_durations", i)
+        _check_ref(pd.from_, (*loc, "from"), flow, fs, rep, f"published duration {pd.id}")
+        _check_ref(pd.to, (*loc, "to"), flow, fs, rep, f"published duration {pd.id}")
+        _check_source(pd.source, (*loc, "source"), fs, rep)
+    _check_transitions(flow, rep)
+    # The graph is only trustworthy when every reference resolves.
+    if not any(p.code in ("reference", "duplicate_id") for p in rep.problems):
+        _check_structure(flow, fs, rep)
+    for milestone in MILESTONES.get(flow.id, ()):
+        if milestone not in steps:
+            rep.at(("steps",), f"canonical milestone '{milestone}' is missing from flow "
+                   f"'{flow.id}'", "case-tracking spreadsheets use it as a column name: "
+                   "add a step with this id (design.md section 4)", "milestone")
+
+
+def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None:
+    for section, items in (("lanes", flow.lanes), ("steps", flow.steps)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                rep.at((section, i, "id"), f"duplicate {section[:-1]} id '{item.id}' "
+                       f"(first at {section}[{seen[item.id]}])", "ids must be unique",
+                       "duplicate_id")
+            else:
+                seen[item.id] = i
+    for i, s in enumerate(flow.steps):
+        other = owner.setdefault(s.id, flow.id)
+        if other != flow.id:
+            rep.at(("steps", i, "id"), f"step id '{s.id}' is also used in flow '{other}'",
+                   "step ids are unique across all flows (they are case-tracking column "
+                   "names); rename one", "duplicate_id")
+    ts_ids = Counter(ts.id for ts in flow.timescales if ts.id)
+    for i, ts in enumerate(flow.timescales):
+        if ts.id and ts_ids[ts.id] > 1:
+            rep.at(("timescales", i, "id"), f"duplicate timescale id '{ts.id}'",
+                   code="duplicate_id")
+
+
+def _check_source(src: str, loc: tuple[Any, ...], fs: FlowSet, rep: _Reporter) -> None:
+    if fs.sources and src not in fs.sources:
+        rep.at(loc, f"unknown source '{src}'", _suggest(src, fs.sources, "flows/sources.yaml"),
+               "reference")
+
+
+def _check_ref(ref: str, loc: tuple[Any, ...], flow: Flow, fs: FlowSet, rep: _Reporter,
+               label: str) -> None:
+    other = flow_of(ref)
+    sid = step_id(ref)
+    if other is None or other == flow.id:
+        ids = {s.id for s in flow.steps}
+        if sid not in ids:
+            rep.at(loc, f"{label}: unknown step '{ref}'", _suggest(sid, ids, "steps"),
+                   "reference")
+        return
+    target = fs.flows.get(other)
+    if target is None:
+        rep.at(loc, f"{label}: unknown flow '{other}'",
+               _suggest(other, fs.flows, "flows"), "reference")
+        return
+    ids = {s.id for s in target.steps}
+    if sid not in ids:
+        rep.at(loc, f"{label}: flow '{other}' has no step '{sid}'",
+               _suggest(sid, ids, f"steps of {other}"), "reference")
+
+
+def _transition_loc(flow: Flow, a: str, b: str, tail: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    for i, t in enumerate(flow.transitions):
+        if t.from_ == a and t.to == b:
+            return ("transitions", i, *tail)
+    return ("transitions",)
+
+
+def _check_transitions(flow: Flow, rep: _Reporter) -> None:
+    kinds = {s.id: s.kind for s in flow.steps}
+    out: dict[str, list[int]] = defaultdict(list)
+    seen: dict[tuple[str, str], int] = {}
+    for i, t in enumerate(flow.transitions):
+        out[t.from_].append(i)
+        key = (t.from_, t.to)
+        if key in seen:
+            rep.at(("transitions", i), f"duplicate transition {t.from_} -> {t.to} "
+                   f"(first at transitions[{seen[key]}])", "merge them, or put a step "
+                   "between", "duplicate_id")
+        seen.setdefault(key, i)
+        if t.share is not None and kinds.get(t.from_) != "decision":
+            rep.at(("transitions", i, "share"), f"transition {t.from_} -> {t.to} has a "
+                   f"share but '{t.from_}' is a {kinds.get(t.from_)}, not a decision",
+                   "shares belong on the exits of a decision", "share")
+    for s in flow.steps:
+        exits = out.get(s.id, [])
+        loc = rep.step_loc(s.id, "kind")
+        if s.kind == "decision" and len(exits) < 2:
+            rep.at(loc, f"decision '{s.id}' has {len(exits)} exit(s); a decision needs at "
+                   "least two", "add the other outcome(s), or make the step an event or "
+                   "activity", "decision")
+        if s.kind == "parallel" and len(exits) < 2:
+            rep.at(loc, f"parallel '{s.id}' has {len(exits)} track(s); it needs at least two",
+                   code="parallel")
+        if s.kind == "outcome":
+            onward = [i for i in exits if not flow.transitions[i].repeat]
+            if onward:
+                rep.at(("transitions", onward[0]), f"outcome '{s.id}' has an onward "
+                       "transition", "an outcome ends a journey: make it an event, or "
+                       "link on from a step before it", "outcome")
+        if s.kind == "decision" and exits:
+            shares = [flow.transitions[i].share for i in exits]
+            given = [sh for sh in shares if sh is not None]
+            if given and len(given) < len(shares):
+                rep.at(loc, f"decision '{s.id}': {len(given)} of {len(shares)} exits have "
+                       "a share", "give a share on every exit, or on none", "share")
+            elif given:
+                total = sum(sh.value for sh in given)
+                if abs(total - 1) > SHARE_TOLERANCE:
+                    rep.at(("transitions", exits[0], "share"), f"shares out of decision "
+                           f"'{s.id}' sum to {total:.3f}, not 1", "adjust the shares so "
+                           f"they add up to 1 (within {SHARE_TOLERANCE})", "share")
+
+
+def _check_structure(flow: Flow, fs: FlowSet, rep: _Reporter) -> None:
+    G = build_flow_graph(fs.flows, [flow.id])
+    D = nx.DiGraph(dag(G))
+    try:
+        cycle = nx.find_cycle(D)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        path = " -> ".join([u for u, _ in cycle] + [cycle[-1][1]])
+        u, v = cycle[-1]
+        rep.at(_transition_loc(flow, u, v) if u in {s.id for s in flow.steps} else
+               ("transitions",), f"cycle without a repeat edge: {path}",
+               "mark the edge that goes back with 'repeat: true'", "cycle")
+        return
+    local = [s.id for s in flow.steps]
+    starts = [n for n in local if G.nodes[n]["kind"] == "start"]
+    if not starts:
+        rep.at(("steps",), f"flow '{flow.id}' has no start step", "give one step kind: start",
+               "reachability")
+    reached: set[str] = set()
+    for st in starts:
+        reached |= {st} | nx.descendants(G, st)
+    for n in local:
+        if starts and n not in reached:
+            rep.at(rep.step_loc(n), f"step '{n}' cannot be reached from any start",
+                   "add a transition into it", "reachability")
+    ends = [n for n in G if G.nodes[n]["kind"] == "outcome" or G.nodes[n]["external"]]
+    can_end: set[str] = set()
+    for e in ends:
+        can_end |= {e} | nx.ancestors(G, e)
+    for n in local:
+        if n not in can_end:
+            rep.at(rep.step_loc(n), f"step '{n}' cannot reach any outcome",
+                   "add a transition out of it towards an outcome", "reachability")
+    _check_parallels(G, D, flow, rep)
+
+
+def closing_join(D: nx.DiGraph, parallel: str, ipdom: dict[str, str] | None = None
+                 ) -> str | None:
+    """The join that closes ``parallel``: its nearest post-dominator of kind ``join``.
+
+    ``D`` is a flow graph without repeat edges. Every route from the parallel to any
+    end passes through the returned join; None if no join does.
+    """
+    if ipdom is None:
+        ipdom = post_dominators(D)
+    node = ipdom.get(parallel)
+    while node is not None and node != _EXIT:
+        if D.nodes[node].get("kind") == "join":
+            return node
+        nxt = ipdom.get(node)
+        node = None if nxt == node else nxt
+    return None
+
+
+def post_dominators(D: nx.DiGraph) -> dict[str, str]:
+    """Immediate post-dominators of every node of an acyclic flow graph."""
+    R = nx.DiGraph()
+    R.add_nodes_from(D.nodes)
+    R.add_node(_EXIT)
+    R.add_edges_from((v, u) for u, v in D.edges)
+    for n in D.nodes:
+        if D.out_degree(n) == 0:
+            R.add_edge(_EXIT, n)
+    return nx.immediate_dominators(R, _EXIT)
+
+
+def _check_parallels(G: nx.DiGraph, D: nx.DiGraph, flow: Flow, rep: _Reporter) -> None:
+    parallels = [s.id for s in flow.steps if s.kind == "parallel"]
+    joins = [s.id for s in flow.steps if s.kind == "join"]
+    if not parallels and not joins:
+        return
+    ipdom = post_dominators(D)
+    closed: set[str] = set()
+    for p in parallels:
+        j = closing_join(D, p, ipdom)
+        if j is None:
+            rep.at(rep.step_loc(p, "kind"), f"parallel '{p}' is not closed by a join: some "
+                   "track reaches an end without passing a join",
+                   "bring every track into one step of kind: join", "parallel")
+        else:
+            closed.add(j)
+    for j in joins:
+        if j not in closed:
+            rep.at(rep.step_loc(j, "kind"), f"join '{j}' closes no parallel",
+                   "a join waits for the tracks of a parallel; make it an event",
+                   "parallel")
+
+
+def _check_union(fs: FlowSet) -> list[Problem]:
+    G = build_flow_graph(fs.flows, sorted(fs.flows))
+    try:
+        cycle = nx.find_cycle(nx.DiGraph(dag(G)))
+    except nx.NetworkXNoCycle:
+        return []
+    path = " -> ".join([u for u, _ in cycle] + [cycle[-1][1]])
+    fid = G.nodes[cycle[-1][0]]["flow"]
+    doc = fs.documents[fid]
+    line, col = doc.locate(("transitions",))
+    return [Problem(doc.path, line, col, f"the whole-system view has a cycle across flows: "
+                    f"{path}", "links between flows must run one way", "cycle")]
+
+
+def _suggest(name: str, known: Any, what: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"not among the {what}" if known else f"no {what} are defined"

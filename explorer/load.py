@@ -1,0 +1,248 @@
+"""Read a folder of flows into models, and report every problem at once.
+
+>>> fs = load_flows(DEFAULT_FLOWS_DIR)
+>>> fs.ok, sorted(fs.flows)[:1]
+(True, ['care-and-protection'])
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from explorer.model import Flow, Glossary, Source, Sources, Term
+from explorer.problems import Problem
+from explorer.yamlsafe import YamlDocument, read_yaml_bytes, read_yaml_file
+
+#: The shipped flows, beside the package.
+DEFAULT_FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
+SOURCES_FILE = "sources.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class FlowSet:
+    """Every flow of a folder, with the shared bibliography and glossary.
+
+    ``problems`` holds everything wrong, from YAML syntax to semantic checks; a flow
+    whose file failed the schema is absent from ``flows``.
+    """
+
+    flows: dict[str, Flow] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    glossary: list[Term] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Where each flow came from, and the marks of its values (for semantic problems).
+    documents: dict[str, YamlDocument] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes] | None = None,
+               check: bool = True) -> FlowSet:
+    """Load every ``*.yaml`` flow in ``folder`` with ``sources.yaml`` and ``glossary.yaml``.
+
+    ``extra`` adds files given as bytes by name (an uploaded flow): they are read
+    beside the folder's flows and never written anywhere. With ``check`` the semantic
+    checks of :mod:`explorer.checks` run too.
+    """
+    folder = Path(folder)
+    fs = FlowSet()
+    if not folder.is_dir():
+        fs.problems.append(Problem(str(folder), 1, 1, "no such folder of flows",
+                                   code="not_found"))
+        return fs
+    docs: list[YamlDocument] = []
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        docs.append(read_yaml_file(path))
+    for name, raw in (extra or {}).items():
+        docs.append(read_yaml_bytes(raw, name))
+    for doc in docs:
+        fs.problems.extend(doc.problems)
+        if doc.data is None or (doc.problems and _fatal(doc)):
+            continue
+        base = Path(doc.path).name
+        if base == SOURCES_FILE:
+            sources = _validate(Sources, doc, fs.problems)
+            if sources is not None:
+                fs.sources.update({s.id: s for s in sources.sources})
+        elif base == GLOSSARY_FILE:
+            glossary = _validate(Glossary, doc, fs.problems)
+            if glossary is not None:
+                fs.glossary.extend(glossary.terms)
+        else:
+            flow = _validate(Flow, doc, fs.problems)
+            if flow is None:
+                continue
+            if flow.id in fs.flows:
+                line, col = doc.locate(("id",))
+                first = fs.documents[flow.id].path
+                fs.problems.append(Problem(doc.path, line, col,
+                                           f"duplicate flow id '{flow.id}' (also in {first})",
+                                           "give each flow its own id", code="duplicate_id"))
+                continue
+            fs.flows[flow.id] = flow
+            fs.documents[flow.id] = doc
+    if check:
+        from explorer.checks import check_flowset
+
+        fs.problems.extend(check_flowset(fs, folder))
+    fs.problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
+    return fs
+
+
+def load_flow_file(path: str | Path) -> tuple[Flow | None, list[Problem]]:
+    """Load one flow file on its own, schema-checked only (no cross-file checks)."""
+    doc = read_yaml_file(path)
+    problems = list(doc.problems)
+    if doc.data is None or _fatal(doc):
+        return None, problems
+    flow = _validate(Flow, doc, problems)
+    return flow, problems
+
+
+def _fatal(doc: YamlDocument) -> bool:
+    # A YAML 1.1 number trap or duplicate key still leaves usable data: validate on.
+    return any(p.code not in ("yaml11_number", "duplicate_key") for p in doc.problems)
+
+
+def _validate(model: type[M], doc: YamlDocument, out: list[Problem]) -> M | None:
+    if not isinstance(doc.data, dict):
+        out.append(Problem(doc.path, 1, 1, f"expected a mapping of keys at the top, found "
+                           f"{_kind(doc.data)}", "start the file with 'id: ...'",
+                           code="type"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            out.append(_problem_from_error(doc, err, model))
+        return None
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _problem_from_error(doc: YamlDocument, err: Any, model: type[BaseModel]) -> Problem:
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(p))
+    data_loc = _data_loc(doc.data, loc)
+    line, col = doc.locate(data_loc)
+    where = _describe_loc(doc.data, data_loc)
+    etype = err["type"]
+    msg = err["msg"]
+    hint: str | None = None
+    value = err.get("input")
+    if etype == "extra_forbidden":
+        line, col = doc.key_marks.get(data_loc, (line, col))
+        key = str(loc[-1])
+        allowed = _allowed_keys(model, data_loc)
+        close = difflib.get_close_matches(key, allowed, n=1)
+        msg = f"unknown key '{key}'" + (f" in {where[: -len(key) - 1] or 'the file'}"
+                                         if where else "")
+        hint = (f"did you mean '{close[0]}'?" if close else
+                "allowed keys: " + ", ".join(sorted(allowed)) if allowed else None)
+    elif etype == "missing":
+        msg = f"missing required key '{loc[-1]}'"
+        parent = _describe_loc(doc.data, data_loc[:-1])
+        if parent:
+            msg += f" in {parent}"
+    else:
+        msg = f"{where}: {msg}" if where else msg
+        trap = doc.traps.get(data_loc)
+        if trap is not None:
+            hint = (f"YAML 1.1 reads unquoted '{trap}' as {value!r}; quote it: '{trap}'")
+        elif etype == "literal_error":
+            hint = None
+        elif isinstance(value, bool) and etype in ("string_type", "float_type", "int_type"):
+            hint = "quote the value if it is text"
+    return Problem(doc.path, line, col, msg, hint, code="schema")
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic puts the union member's name in the location: skip it.
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part.startswith(
+        "literal") or part in ("str", "float", "int", "bool", "date", "none"))
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Map a pydantic location onto the data (aliases such as ``from_`` become ``from``)."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        key = part
+        if isinstance(node, dict):
+            if key not in node and isinstance(key, str) and key.rstrip("_") in node:
+                key = key.rstrip("_")
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            node = None
+        out.append(key)
+    return tuple(out)
+
+
+def _describe_loc(data: Any, loc: tuple[Any, ...]) -> str:
+    """``steps[3] (grounds_hearing).kind``: a location a person can find."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            ident = ""
+            if isinstance(node, list) and 0 <= part < len(node):
+                node = node[part]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    ident = f" ({node['id']})"
+                elif isinstance(node, dict) and "from" in node and "to" in node:
+                    ident = f" ({node.get('from')} -> {node.get('to')})"
+            parts.append(f"[{part}]{ident}")
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at the mapping that holds ``loc[-1]``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        fld = _field_by_name(current, part)
+        if fld is None:
+            return []
+        current = _inner_model(fld.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _field_by_name(model: type[BaseModel], name: str) -> Any:
+    for n, f in model.model_fields.items():
+        if name in (n, f.alias):
+            return f
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,338 @@
+"""The schema of a flow, as pydantic models.
+
+A flow is one YAML file in ``flows/``: one process drawn as a directed graph of
+steps (nodes) and transitions (edges), with timescales (legal clocks between any
+two steps), lanes (who acts or decides) and legal bases that cite entries of the
+shared bibliography ``flows/sources.yaml``. The glossary ``flows/glossary.yaml``
+explains the terms.
+
+Models are strict (a YAML ``no`` is not a string, ``1:30`` is not a string) and
+forbid unknown keys, so a typo is an error rather than a silently ignored field.
+This module imports nothing of ours.
+
+Example
+-------
+>>> step = Step(id="grounds_hearing", name="Grounds hearing", kind="meeting",
+...             lane="childrens_hearing", description="The hearing puts the grounds.")
+>>> step.kind
+'meeting'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: A step id: snake_case, stable, used as a column name in case-tracking spreadsheets.
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: A reference to a step, optionally in another flow: ``step_id`` or ``flow-id:step_id``.
+STEP_REF_PATTERN = r"^([a-z][a-z0-9-]*:)?[a-z][a-z0-9_]*$"
+#: A flow id: kebab-case (it names the file).
+FLOW_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
+FlowId = Annotated[str, Field(pattern=FLOW_ID_PATTERN, min_length=1, max_length=80)]
+StepRef = Annotated[str, Field(pattern=STEP_REF_PATTERN, min_length=1, max_length=160)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+StepKind = Literal[
+    "start", "outcome", "event", "activity", "meeting", "decision", "parallel", "join"
+]
+Unit = Literal["hours", "days", "working_days", "weeks", "months", "years"]
+TimescaleKind = Literal[
+    "statutory_max",  # must happen within the limit (Act, regulations or court rules)
+    "statutory_fixed",  # must happen on a set day ("on the second working day after")
+    "statutory_min",  # must not happen before the limit (13 weeks with the adopters)
+    "guidance_target",  # national guidance ("within 28 calendar days")
+    "local_target",  # a local authority's or agency's own aim (PACE aims, SCRA KPIs)
+]
+Counting = Literal[
+    "beginning_with_event_day",  # "N days beginning with the day of the decision"
+    "beginning_day_after_event",  # "N working days beginning on the day after removal"
+    "nth_day_after_event",  # "on the second working day after the day"
+    "from_event_time",  # hours run from the moment of the event
+    "not_stated",  # the source does not say; treated as the day after the event
+]
+Confidence = Literal["high", "medium", "low"]
+RuleStatus = Literal["current", "superseded", "expired_temporary"]
+EstimateBasis = Literal["published", "calibrated", "illustrative"]
+SourceKind = Literal["act", "regulations", "court_rules", "guidance", "research", "statistics",
+                     "case_law", "other"]
+
+STATUTORY_KINDS: frozenset[str] = frozenset({"statutory_max", "statutory_fixed", "statutory_min"})
+GUIDANCE_KINDS: frozenset[str] = frozenset({"guidance_target", "local_target"})
+
+#: Days in a unit, for summing limits of different units on a route. Working days are
+#: counted as 7/5 calendar days and months as 365.25/12: a summary, not the legal count,
+#: which ``explorer.calendar`` does exactly.
+UNIT_DAYS: dict[str, float] = {
+    "hours": 1 / 24,
+    "days": 1.0,
+    "working_days": 7 / 5,
+    "weeks": 7.0,
+    "months": 365.25 / 12,
+    "years": 365.25,
+}
+
+
+class Strict(BaseModel):
+    """Base: strict types, unknown keys forbidden, frozen after loading."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class LegalBasis(Strict):
+    """One citation: an entry of the bibliography and the provision within it."""
+
+    source: Id = Field(description="The id of an entry in flows/sources.yaml.")
+    provision: ShortText = Field(
+        description="Section, regulation, rule or paragraph, e.g. 's.54(c)' or 'reg 45(2)(a)'."
+    )
+    note: Text | None = Field(default=None, description="What the provision says, in brief.")
+    url: Annotated[str, Field(pattern=r"^https://")] | None = Field(
+        default=None, description="A direct link to the provision, where the source has one."
+    )
+
+
+class Lane(Strict):
+    """An actor: who acts or decides (a swimlane on the map)."""
+
+    id: Id
+    name: ShortText
+    description: Text | None = None
+
+
+class Step(Strict):
+    """A step of the process: a node of the flow graph."""
+
+    id: Id
+    name: ShortText
+    kind: StepKind
+    lane: Id = Field(description="Who acts (an id from this flow's lanes).")
+    description: Text = Field(
+        description="Plain English for a trainee: what happens, who is there."
+    )
+    child_and_family: Text | None = Field(
+        default=None,
+        description="What the child and family can do at this step (rights, options).",
+    )
+    decided_by: Id | None = Field(
+        default=None, description="For decisions and meetings: the lane that decides."
+    )
+    attendees: list[ShortText] = Field(
+        default_factory=list, description="Who may attend (hearings, panels, meetings)."
+    )
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    tags: list[Id] = Field(default_factory=list, description="e.g. court, hearing, emergency.")
+    confidence: Confidence = "high"
+
+
+class Timescale(Strict):
+    """A clock on the time from one step to another (the steps need not be adjacent).
+
+    ``limit`` is a number where the source gives one; where the rule is in words only
+    ("as soon as reasonably practicable") ``limit`` is left out and ``wording`` says it.
+    """
+
+    id: Id | None = Field(default=None, description="Optional; defaults to FROM__TO.")
+    from_: StepRef = Field(alias="from")
+    to: StepRef
+    limit: Annotated[float, Field(gt=0, le=36_500)] | None = None
+    unit: Unit | None = None
+    kind: TimescaleKind
+    counting: Counting = "not_stated"
+    wording: Text | None = Field(default=None, description="The rule in the source's own words.")
+    consequence: Text | None = Field(default=None, description="What follows if it is missed.")
+    applies_when: Text | None = Field(default=None, description="Conditions on the rule.")
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    confidence: Confidence
+    status: RuleStatus = "current"
+    history: Text | None = Field(default=None, description="Earlier values of this rule.")
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _limit_needs_unit_or_wording(self) -> Timescale:
+        if self.limit is not None and self.unit is None:
+            raise ValueError("a timescale with a limit needs a unit")
+        if self.limit is None and self.wording is None:
+            raise ValueError(
+                "a timescale needs a limit and unit, or, where the source sets no number, "
+                "its wording (an unknown number is never invented)"
+            )
+        return self
+
+    @property
+    def statutory(self) -> bool:
+        return self.kind in STATUTORY_KINDS
+
+    @property
+    def limit_days(self) -> float | None:
+        """The limit in (approximate) calendar days, for summaries; None if no number."""
+        if self.limit is None or self.unit is None:
+            return None
+        return self.limit * UNIT_DAYS[self.unit]
+
+
+class Estimate(Strict):
+    """How long a transition takes in practice, in calendar days. Not law."""
+
+    min: Annotated[float, Field(ge=0, le=36_500)]
+    likely: Annotated[float, Field(ge=0, le=36_500)]
+    max: Annotated[float, Field(ge=0, le=36_500)]
+    basis: EstimateBasis
+    source: Id | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Estimate:
+        if not (self.min <= self.likely <= self.max):
+            raise ValueError(
+                f"estimate needs min <= likely <= max, got {self.min} / {self.likely} / {self.max}"
+            )
+        if self.basis in ("published", "calibrated") and self.source is None:
+            raise ValueError(f"a {self.basis} estimate needs a source")
+        return self
+
+
+class Share(Strict):
+    """The proportion of cases that take a transition out of a decision."""
+
+    value: Annotated[float, Field(ge=0, le=1)]
+    basis: EstimateBasis
+    source: Id | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Share:
+        if self.basis in ("published", "calibrated") and self.source is None:
+            raise ValueError(f"a {self.basis} share needs a source")
+        return self
+
+
+class TransitionTimescale(Strict):
+    """A timescale written on a transition: shorthand for one between its two ends."""
+
+    id: Id | None = None
+    limit: Annotated[float, Field(gt=0, le=36_500)] | None = None
+    unit: Unit | None = None
+    kind: TimescaleKind
+    counting: Counting = "not_stated"
+    wording: Text | None = None
+    consequence: Text | None = None
+    applies_when: Text | None = None
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    confidence: Confidence
+    status: RuleStatus = "current"
+    history: Text | None = None
+
+
+class Transition(Strict):
+    """A transition (edge) from one step to another, possibly in another flow."""
+
+    from_: Id = Field(alias="from")
+    to: StepRef = Field(description="A step id, or 'other-flow:step_id' to link flows.")
+    label: ShortText | None = Field(default=None, description="The condition or choice.")
+    estimate: Estimate | Literal["unknown"] | None = None
+    share: Share | None = None
+    repeat: bool = Field(
+        default=False, description="A cycle (recurring review, deferral); left out of the DAG."
+    )
+    timescale: TransitionTimescale | None = None
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PublishedDuration(Strict):
+    """A duration published by research or statistics, for calibration and comparison."""
+
+    id: Id
+    from_: StepRef = Field(alias="from")
+    to: StepRef
+    statistic: Literal["mean", "median", "range"]
+    low_days: Annotated[float, Field(ge=0)]
+    high_days: Annotated[float, Field(ge=0)]
+    population: Text
+    source: Id
+    provision: ShortText | None = Field(default=None, description="Where in the source.")
+    note: Text | None = None
+    confidence: Confidence
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PublishedDuration:
+        if self.low_days > self.high_days:
+            raise ValueError("low_days must not exceed high_days")
+        return self
+
+
+class Flow(Strict):
+    """One process: metadata, lanes, steps, transitions and timescales."""
+
+    id: FlowId
+    title: ShortText
+    jurisdiction: ShortText
+    as_of: dt.date = Field(description="The date the law in this flow was last checked.")
+    summary: Text
+    lanes: list[Lane] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1)
+    transitions: list[Transition] = Field(default_factory=list)
+    timescales: list[Timescale] = Field(default_factory=list)
+    published_durations: list[PublishedDuration] = Field(default_factory=list)
+    calibration: Text | None = Field(
+        default=None, description="How the practice estimates were calibrated, and against what."
+    )
+
+    def step(self, step_id: str) -> Step:
+        """The step with this id (KeyError if none)."""
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+
+class Source(Strict):
+    """An entry of the bibliography."""
+
+    id: Id
+    title: Text
+    short: ShortText = Field(description="A short citation, e.g. 'CHSA 2011'.")
+    kind: SourceKind
+    url: Annotated[str, Field(pattern=r"^https://")] | None = None
+    publisher: ShortText | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    note: Text | None = None
+
+
+class Sources(Strict):
+    """``flows/sources.yaml``: the bibliography every legal basis cites."""
+
+    sources: list[Source] = Field(min_length=1)
+
+
+class Term(Strict):
+    """A glossary entry."""
+
+    term: ShortText
+    abbreviation: Annotated[str, Field(min_length=2, max_length=20)] | None = None
+    definition: Text
+    see_also: list[ShortText] = Field(default_factory=list)
+    source: Id | None = None
+
+    @field_validator("abbreviation")
+    @classmethod
+    def _abbreviation_shape(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9()&/\-]+", v):
+            raise ValueError("an abbreviation is letters and digits, e.g. CSO or CH(S)A")
+        return v
+
+
+class Glossary(Strict):
+    """``flows/glossary.yaml``: every term the flows use, explained for users."""
+
+    terms: list[Term] = Field(min_length=1)

@@ -1,0 +1,54 @@
+"""Shared fixtures: the shipped flows, and copies of them to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def shipped() -> FlowSet:
+    """The shipped flows, loaded once (read-only: never mutate what this returns)."""
+    return load_flows(DEFAULT_FLOWS_DIR)
+
+
+@dataclass
+class FlowCopy:
+    """A copy of the shipped flows in a temporary folder, one flow file to edit."""
+
+    folder: Path
+    path: Path
+
+    def data(self) -> dict[str, Any]:
+        return yaml.safe_load(self.path.read_text(encoding="utf-8"))
+
+    def write_data(self, data: dict[str, Any]) -> None:
+        self.path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                            width=100), encoding="utf-8")
+
+    def write_text(self, text: str) -> None:
+        self.path.write_text(text, encoding="utf-8")
+
+    def line_of(self, needle: str) -> int:
+        """The 1-based line of the first line containing ``needle``."""
+        for i, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                return i
+        raise AssertionError(f"{needle!r} not in {self.path}")
+
+
+@pytest.fixture
+def flow_copy(tmp_path: Path) -> FlowCopy:
+    """A copy of ``flows/`` with ``care-and-protection.yaml`` ready to be broken."""
+    folder = tmp_path / "flows"
+    shutil.copytree(DEFAULT_FLOWS_DIR, folder)
+    return FlowCopy(folder, folder / "care-and-protection.yaml")
