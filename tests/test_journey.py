@@ -1,0 +1,105 @@
+"""Walking a journey step by step, with the legal clocks running."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.graph import flow_graph
+from explorer.journey import advance, choices, clock, start_journey
+from explorer.load import load_flows
+from explorer.problems import FlowError
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def concurrency():
+    return flow_graph(load_flows(FIXTURES / "concurrency"), "concurrency")
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return flow_graph(load_flows(FIXTURES / "mini"), "mini")
+
+
+def take(G, j, to, days=None):
+    choice = next(c for c in choices(G, j) if c.to == to)
+    return advance(G, j, choice, days)
+
+
+def test_a_journey_starts_on_day_zero_at_its_start(mini) -> None:
+    j = start_journey(mini, "referral")
+    assert j.tokens == ("referral",) and j.today == 0
+
+
+def test_a_move_takes_the_likely_estimate_by_default(mini) -> None:
+    j = take(mini, start_journey(mini, "referral"), "decide")
+    assert j.day_of("decide") == 20
+
+
+def test_a_decision_offers_each_exit_with_its_share(mini) -> None:
+    j = take(mini, start_journey(mini, "referral"), "decide")
+    assert {(c.to, c.share) for c in choices(mini, j)} == {("hearing", 0.4), ("nfa", 0.6)}
+
+
+def test_reaching_an_outcome_finishes_the_journey(mini) -> None:
+    j = take(mini, take(mini, start_journey(mini, "referral"), "decide"), "nfa", days=3)
+    assert j.finished and j.day_of("nfa") == 23
+
+
+def test_a_parallel_splits_into_one_token_a_track(concurrency) -> None:
+    j = take(concurrency, start_journey(concurrency, "accommodated"), "split")
+    assert sorted(j.tokens) == ["permanence_work", "rehab_work"]
+
+
+def test_a_join_waits_for_every_track_and_goes_on_at_the_latest(concurrency) -> None:
+    G = concurrency
+    j = take(G, start_journey(G, "accommodated"), "split")
+    j = take(G, j, "both_done", days=10)  # rehab track arrives on day 10
+    assert "both_done" not in [v.step for v in j.visits]
+    j = take(G, j, "panel", days=50)
+    j = take(G, j, "both_done", days=0)
+    assert j.day_of("both_done") == 50
+    assert j.tokens == ("choose",)
+
+
+def test_a_clock_met_in_time_is_met(mini) -> None:
+    j = take(mini, take(mini, start_journey(mini, "referral"), "decide", days=2), "hearing",
+             days=5)
+    (item,) = [c for c in clock(mini, j) if c.timescale.to == "hearing"]
+    assert item.status == "met" and item.rule == "within 8 working days"
+
+
+def test_a_clock_met_late_is_missed(mini) -> None:
+    j = take(mini, take(mini, start_journey(mini, "referral"), "decide", days=20), "hearing",
+             days=5)
+    (item,) = [c for c in clock(mini, j) if c.timescale.to == "hearing"]
+    assert item.status == "missed"
+
+
+def test_a_started_clock_not_yet_due_is_pending(mini) -> None:
+    j = take(mini, start_journey(mini, "referral"), "decide", days=1)
+    (item,) = clock(mini, j)
+    assert item.status == "pending" and item.due_day == pytest.approx(8 * 7 / 5)
+
+
+def test_a_started_clock_past_due_is_overdue(mini) -> None:
+    j = take(mini, start_journey(mini, "referral"), "decide", days=30)
+    (item,) = clock(mini, j)
+    assert item.status == "overdue"
+
+
+def test_a_move_that_is_not_open_is_refused(mini) -> None:
+    j = start_journey(mini, "referral")
+    bogus = choices(mini, j)[0].__class__("decide", "nfa", None, None, None, False)
+    with pytest.raises(FlowError):
+        advance(mini, j, bogus)
+
+
+def test_shipped_journey_from_concern_can_reach_an_outcome(shipped) -> None:
+    G = flow_graph(shipped, "all")
+    j = start_journey(G, "concern_raised")
+    for _ in range(200):
+        if j.finished:
+            break
+        j = advance(G, j, choices(G, j)[0])
+    assert j.finished
