@@ -5,3 +5,7 @@ Each command is a thin wrapper: parse, call the core, print. Keeping them here k
 """
 
 from __future__ import annotations
+
+import explorer.cli_analysis
+import explorer.cli_export  # noqa: F401
+import explorer.cli_track as cli_track  # noqa: F401  (registers "track")

@@ -67,7 +67,7 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
         docs.append(read_yaml_bytes(raw, name))
     for doc in docs:
         fs.problems.extend(doc.problems)
-        if doc.data is None or (doc.problems and _fatal(doc)):
+        if doc.problems and _fatal(doc):
             continue
         base = Path(doc.path).name
         if base == SOURCES_FILE:
@@ -103,7 +103,7 @@ def load_flow_file(path: str | Path) -> tuple[Flow | None, list[Problem]]:
     """Load one flow file on its own, schema-checked only (no cross-file checks)."""
     doc = read_yaml_file(path)
     problems = list(doc.problems)
-    if doc.data is None or _fatal(doc):
+    if _fatal(doc):
         return None, problems
     flow = _validate(Flow, doc, problems)
     return flow, problems
@@ -130,29 +130,28 @@ def _validate(model: type[M], doc: YamlDocument, out: list[Problem]) -> M | None
 
 def _kind(value: Any) -> str:
     return {list: "a list", str: "text", int: "a number", float: "a number",
-            bool: "true/false"}.get(type(value), type(value).__name__)
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
 def _problem_from_error(doc: YamlDocument, err: Any, model: type[BaseModel]) -> Problem:
-    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(p))
-    data_loc = _data_loc(doc.data, loc)
+    data_loc = _data_loc(doc.data, tuple(err["loc"]))
     line, col = doc.locate(data_loc)
     where = _describe_loc(doc.data, data_loc)
     etype = err["type"]
     msg = err["msg"]
     hint: str | None = None
     value = err.get("input")
-    if etype == "extra_forbidden":
+    last = str(data_loc[-1]) if data_loc else ""
+    if etype == "extra_forbidden" and data_loc:
         line, col = doc.key_marks.get(data_loc, (line, col))
-        key = str(loc[-1])
         allowed = _allowed_keys(model, data_loc)
-        close = difflib.get_close_matches(key, allowed, n=1)
-        msg = f"unknown key '{key}'" + (f" in {where[: -len(key) - 1] or 'the file'}"
-                                         if where else "")
+        close = difflib.get_close_matches(last, allowed, n=1)
+        parent = _describe_loc(doc.data, data_loc[:-1])
+        msg = f"unknown key '{last}'" + (f" in {parent}" if parent else "")
         hint = (f"did you mean '{close[0]}'?" if close else
                 "allowed keys: " + ", ".join(sorted(allowed)) if allowed else None)
-    elif etype == "missing":
-        msg = f"missing required key '{loc[-1]}'"
+    elif etype == "missing" and data_loc:
+        msg = f"missing required key '{last}'"
         parent = _describe_loc(doc.data, data_loc[:-1])
         if parent:
             msg += f" in {parent}"
@@ -160,35 +159,44 @@ def _problem_from_error(doc: YamlDocument, err: Any, model: type[BaseModel]) -> 
         msg = f"{where}: {msg}" if where else msg
         trap = doc.traps.get(data_loc)
         if trap is not None:
-            hint = (f"YAML 1.1 reads unquoted '{trap}' as {value!r}; quote it: '{trap}'")
-        elif etype == "literal_error":
-            hint = None
+            hint = f"YAML 1.1 reads unquoted '{trap}' as {value!r}; quote it: '{trap}'"
         elif isinstance(value, bool) and etype in ("string_type", "float_type", "int_type"):
             hint = "quote the value if it is text"
     return Problem(doc.path, line, col, msg, hint, code="schema")
 
 
 def _is_union_tag(part: Any) -> bool:
-    # pydantic puts the union member's name in the location: skip it.
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part.startswith(
-        "literal") or part in ("str", "float", "int", "bool", "date", "none"))
+    # pydantic names the union member it tried in the location (``Estimate``,
+    # ``literal['unknown']``, ``function-after[...]``): not a key of the data.
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in (
+        "str", "float", "int", "bool", "date", "none"))
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Map a pydantic location onto the data (aliases such as ``from_`` become ``from``)."""
+    """Map a pydantic location onto the data: union members dropped, aliases restored."""
     out: list[Any] = []
     node = data
     for part in loc:
-        key = part
         if isinstance(node, dict):
+            key = part
             if key not in node and isinstance(key, str) and key.rstrip("_") in node:
                 key = key.rstrip("_")
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
+            if key in node:
+                node = node[key]
+                out.append(key)
+            elif _is_union_tag(part):
+                continue
+            else:
+                out.append(key)
+                node = None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif _is_union_tag(part):
+            continue
         else:
+            out.append(part)
             node = None
-        out.append(key)
     return tuple(out)
 
 

@@ -44,6 +44,9 @@ _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
 Path_ = tuple[str | int, ...]
 
+# libyaml's parser is an order of magnitude faster than the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class YamlDocument:
@@ -122,11 +125,11 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
     if problems:
         return YamlDocument(name, None, problems=problems)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return _failed_from_yaml_error(name, exc)
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks all it raises
-        return _failed(name, 1, 1, f"invalid YAML: {exc}", code="syntax")
+    except yaml.YAMLError as exc:
+        return YamlDocument(name, None, problems=[_reader_problem(name, text, exc)])
     if node is None:
         return _failed(name, 1, 1, "file is empty", code="empty")
     doc = YamlDocument(name, None)
@@ -160,7 +163,7 @@ def _scan_events(text: str, name: str) -> list[Problem]:
     problems: list[Problem] = []
     documents = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_Loader):
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             if isinstance(event, yaml.DocumentStartEvent):
@@ -181,13 +184,30 @@ def _scan_events(text: str, name: str) -> list[Problem]:
                 return problems
             tag = getattr(event, "tag", None)
             if tag is not None and tag not in ("!",) and _expand(tag) not in _STANDARD_TAGS:
-                problems.append(Problem(name, *where, f"YAML tag '{tag}' is not allowed",
+                shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+                problems.append(Problem(name, *where, f"YAML tag '{shown}' is not allowed",
                                         "remove the tag: flows hold plain text, numbers, "
                                         "dates, lists and mappings only", code="tag"))
                 return problems
     except yaml.MarkedYAMLError as exc:
         return _failed_from_yaml_error(name, exc).problems
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        return [_reader_problem(name, text, exc)]
     return problems
+
+
+def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
+    position = getattr(exc, "position", None)
+    line, column = 1, 1
+    if isinstance(position, int):
+        # libyaml counts bytes of UTF-8, PyYAML characters: both are close enough to find.
+        before = text.encode("utf-8")[:position].decode("utf-8", "ignore")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+    reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    return Problem(name, line, column, f"invalid YAML: {reason}",
+                   "remove control characters; save the file as plain UTF-8 text",
+                   code="syntax")
 
 
 def _expand(tag: str) -> str:
@@ -225,7 +245,7 @@ _SCALAR_BUILDER = yaml.SafeLoader("")
 def _scalar(node: ScalarNode, path: Path_, doc: YamlDocument) -> Any:
     # Call the constructor directly: construct_object would cache every node for ever.
     value = yaml.SafeLoader.yaml_constructors[node.tag](_SCALAR_BUILDER, node)
-    if node.style is None:  # plain, unquoted: where YAML 1.1 surprises live
+    if not node.style:  # plain, unquoted (None in PyYAML, "" in libyaml): YAML 1.1 traps
         raw = node.value
         if isinstance(value, bool) and raw.lower() in _YAML11_BOOL_WORDS:
             doc.traps[path] = raw

@@ -15,6 +15,13 @@ from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes shared objects out in full: the loader refuses anchors and aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @pytest.fixture(scope="session")
 def shipped() -> FlowSet:
     """The shipped flows, loaded once (read-only: never mutate what this returns)."""
@@ -32,8 +39,8 @@ class FlowCopy:
         return yaml.safe_load(self.path.read_text(encoding="utf-8"))
 
     def write_data(self, data: dict[str, Any]) -> None:
-        self.path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
-                                            width=100), encoding="utf-8")
+        self.path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False,
+                                       allow_unicode=True, width=100), encoding="utf-8")
 
     def write_text(self, text: str) -> None:
         self.path.write_text(text, encoding="utf-8")

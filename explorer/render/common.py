@@ -1,0 +1,282 @@
+"""What every renderer shares: timescale wording, lane colours, levels and drift risks.
+
+Renderers take a flow graph from :func:`explorer.graph.flow_graph` and never mutate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from explorer.graph import dag, step_id
+from explorer.model import GUIDANCE_KINDS, STATUTORY_KINDS, Flow, Step, Timescale
+
+_UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "hours": ("hour", "hours"),
+    "days": ("day", "days"),
+    "working_days": ("working day", "working days"),
+    "weeks": ("week", "weeks"),
+    "months": ("month", "months"),
+    "years": ("year", "years"),
+}
+
+#: Kinds of timescale that stop a step from drifting: a minimum does not hurry anyone.
+BOUNDING_KINDS: frozenset[str] = frozenset(
+    {"statutory_max", "statutory_fixed", "guidance_target", "local_target"}
+)
+
+#: Light fill and dark border per lane, from the Okabe-Ito colour-blind-safe palette and
+#: its tints; lane is never told by colour alone (the tooltip, details and table name it).
+LANE_PALETTE: tuple[tuple[str, str], ...] = (
+    ("#cfe8f7", "#0072b2"),
+    ("#ffe2b3", "#c26e00"),
+    ("#c8efe2", "#009e73"),
+    ("#f9d5e6", "#cc79a7"),
+    ("#fff6b0", "#8a7a00"),
+    ("#d6e4ff", "#3a5fcd"),
+    ("#ffd3c2", "#d55e00"),
+    ("#e3e3e3", "#555555"),
+    ("#e6d8f5", "#7b4fa6"),
+    ("#d9f2c4", "#4d8a1f"),
+    ("#f5e0cc", "#8b5a2b"),
+    ("#cdeff2", "#1a7f8a"),
+)
+
+#: vis-network shape per step kind, and the symbol used for it in legends and outlines.
+KIND_SHAPES: dict[str, tuple[str, str, str]] = {
+    # kind: (vis shape, legend symbol, meaning)
+    "start": ("circle", "○", "start: where a journey begins"),
+    "event": ("dot", "●", "event: something happens at a point in time"),
+    "activity": ("box", "▭", "activity: work that takes time"),
+    "meeting": ("hexagon", "⬡", "meeting: a hearing, panel or review"),
+    "decision": ("diamond", "◆", "decision: exactly one way out is taken"),
+    "parallel": ("triangle", "▲", "parallel: every track out runs at once"),
+    "join": ("triangleDown", "▼", "join: waits for every track"),
+    "outcome": ("ellipse", "◎", "outcome: where a journey ends"),
+}
+
+
+def ordinal(n: int) -> str:
+    """``2`` -> ``'2nd'``.
+
+    >>> [ordinal(i) for i in (1, 2, 3, 4, 11, 12, 13, 21)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st']
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _amount(limit: float, unit: str) -> str:
+    one, many = _UNIT_WORDS.get(unit, (unit, unit))
+    return f"{_number(limit)} {one if limit == 1 else many}"
+
+
+def _shorten(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def timescale_phrase(ts: Timescale) -> str:
+    """The rule in a few words, without its source: ``'within 8 working days'``.
+
+    >>> from explorer.model import Timescale
+    >>> timescale_phrase(Timescale.model_validate({"from": "a", "to": "b", "limit": 8,
+    ...     "unit": "working_days", "kind": "statutory_max", "confidence": "high"}))
+    'within 8 working days'
+    """
+    if ts.limit is None or ts.unit is None:
+        return _shorten(ts.wording or "no set time")
+    amount = _amount(ts.limit, ts.unit)
+    if ts.kind == "statutory_max":
+        return f"within {amount}"
+    if ts.kind == "statutory_min":
+        return f"at least {amount}"
+    if ts.kind == "statutory_fixed":
+        one = _UNIT_WORDS.get(ts.unit, (ts.unit, ts.unit))[0]
+        if float(ts.limit).is_integer():
+            return f"on the {ordinal(int(ts.limit))} {one}"
+        return f"after {amount}"
+    if ts.kind == "guidance_target":
+        return f"guidance: within {amount}"
+    return f"local target: within {amount}"
+
+
+def timescale_label(ts: Timescale) -> str:
+    """A map label: ``'within 8 working days, s.54'`` (the first provision cited)."""
+    phrase = timescale_phrase(ts)
+    if ts.legal_basis:
+        return f"{phrase}, {ts.legal_basis[0].provision}"
+    return phrase
+
+
+def timescale_strength(timescales: Iterable[Timescale]) -> str:
+    """``'statutory'`` if any rule is law, ``'guidance'`` if only targets, else ``'none'``."""
+    kinds = {ts.kind for ts in timescales}
+    if kinds & STATUTORY_KINDS:
+        return "statutory"
+    if kinds & GUIDANCE_KINDS:
+        return "guidance"
+    return "none"
+
+
+@dataclass(frozen=True)
+class LaneInfo:
+    id: str
+    name: str
+    fill: str
+    border: str
+    description: str | None = None
+
+
+def lanes_of(flows: dict[str, Flow], flow_ids: Iterable[str]) -> list[LaneInfo]:
+    """The lanes of the named flows in order of first appearance (ids merged across flows)."""
+    out: dict[str, LaneInfo] = {}
+    for fid in flow_ids:
+        flow = flows.get(fid)
+        if flow is None:
+            continue
+        for lane in flow.lanes:
+            if lane.id not in out:
+                fill, border = LANE_PALETTE[len(out) % len(LANE_PALETTE)]
+                out[lane.id] = LaneInfo(lane.id, lane.name, fill, border, lane.description)
+    return list(out.values())
+
+
+def graph_lanes(G: nx.DiGraph, flows: dict[str, Flow]) -> list[LaneInfo]:
+    """Lanes of a graph's own flows, then those of flows its external steps belong to."""
+    ids = list(G.graph.get("flows", []))
+    for _, fid in sorted(G.nodes(data="flow"), key=lambda p: str(p[0])):
+        if fid not in ids:
+            ids.append(fid)
+    known = lanes_of(flows, ids)
+    used = {lane for _, lane in G.nodes(data="lane")}
+    extra = sorted(used - {li.id for li in known})
+    for lid in extra:  # a lane id a flow forgot to declare: the checks report it
+        fill, border = LANE_PALETTE[len(known) % len(LANE_PALETTE)]
+        known.append(LaneInfo(lid, lid, fill, border))
+    return known
+
+
+def levels(G: nx.DiGraph) -> dict[str, int]:
+    """A left-to-right level per step: its topological generation without repeat edges.
+
+    A cyclic graph (an invalid flow) falls back to longest distance from the starts
+    over a spanning DAG, so a broken upload still draws.
+    """
+    D = nx.DiGraph(dag(G))
+    if not nx.is_directed_acyclic_graph(D):
+        D = _break_cycles(D)
+    out: dict[str, int] = {}
+    for i, gen in enumerate(nx.topological_generations(D)):
+        for n in gen:
+            out[n] = i
+    return out
+
+
+def _break_cycles(D: nx.DiGraph) -> nx.DiGraph:
+    H = nx.DiGraph()
+    H.add_nodes_from(sorted(D.nodes, key=str))
+    seen: set[str] = set()
+    order: list[str] = []
+
+    def visit(n: str, stack: set[str]) -> None:
+        # Iterative depth-first order would be faster; flows are small, clarity wins.
+        seen.add(n)
+        stack.add(n)
+        for m in sorted(D.successors(n), key=str):
+            if m in stack:
+                continue  # the back edge that closes a cycle: left out
+            H.add_edge(n, m)
+            if m not in seen:
+                visit(m, stack)
+        stack.discard(n)
+        order.append(n)
+
+    for n in sorted(D.nodes, key=lambda x: (D.in_degree(x) > 0, str(x))):
+        if n not in seen:
+            visit(n, set())
+    if not nx.is_directed_acyclic_graph(H):  # pragma: no cover - cross-edges closing cycles
+        return nx.DiGraph(nx.bfs_tree(H, order[-1]))
+    return H
+
+
+def edge_timescales(G: nx.DiGraph, u: str, v: str) -> list[Timescale]:
+    """Current timescales running exactly from ``u`` to ``v`` (listed or on the transition)."""
+    found = [ts for ts in G.graph.get("timescales", [])
+             if ts.status == "current" and step_id(ts.from_) == u and step_id(ts.to) == v]
+    if G.has_edge(u, v):
+        found.extend(ts for ts in G.edges[u, v].get("timescales", []) if ts.status == "current")
+    return _dedupe(found)
+
+
+def _same(a: Timescale, b: Timescale) -> bool:
+    return (a.from_, a.to, a.limit, a.unit, a.kind) == (b.from_, b.to, b.limit, b.unit, b.kind)
+
+
+def _dedupe(items: list[Timescale]) -> list[Timescale]:
+    out: list[Timescale] = []
+    for ts in items:
+        if not any(_same(ts, o) for o in out):
+            out.append(ts)
+    return out
+
+
+def spanning_timescales(G: nx.DiGraph) -> list[Timescale]:
+    """Current timescales between steps of ``G`` that are not joined by one transition."""
+    out = []
+    for ts in G.graph.get("timescales", []):
+        a, b = step_id(ts.from_), step_id(ts.to)
+        if ts.status != "current" or a not in G or b not in G or G.has_edge(a, b):
+            continue
+        out.append(ts)
+    return _dedupe(out)
+
+
+def timescales_touching(G: nx.DiGraph, node: str) -> tuple[list[Timescale], list[Timescale]]:
+    """Current timescales that end at ``node`` and those that start at it."""
+    into, out = [], []
+    for ts in G.graph.get("timescales", []):
+        if ts.status != "current":
+            continue
+        if step_id(ts.to) == node:
+            into.append(ts)
+        if step_id(ts.from_) == node:
+            out.append(ts)
+    return _dedupe(into), _dedupe(out)
+
+
+def drift_risks(G: nx.DiGraph) -> set[str]:
+    """Steps no numeric time limit covers: where a case can wait with no clock running.
+
+    A step is covered when a current maximum, fixed-day or target timescale runs from
+    it, or from a step before it to a step after it. Outcomes end journeys and are never
+    drift risks; nor are external steps (their own flow decides).
+    """
+    D = nx.DiGraph(dag(G))
+    acyclic = nx.is_directed_acyclic_graph(D)
+    covered: set[str] = set()
+    for ts in G.graph.get("timescales", []):
+        if ts.status != "current" or ts.kind not in BOUNDING_KINDS or ts.limit is None:
+            continue
+        a, b = step_id(ts.from_), step_id(ts.to)
+        if a not in D:
+            continue
+        covered.add(a)
+        if b in D and acyclic:
+            between = (nx.descendants(D, a) & nx.ancestors(D, b))
+            covered |= between
+    return {
+        n for n, data in G.nodes(data=True)
+        if n not in covered and data.get("kind") != "outcome" and not data.get("external")
+    }
+
+
+def step_of(G: nx.DiGraph, node: str) -> Step:
+    return G.nodes[node]["step"]

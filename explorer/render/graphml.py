@@ -1,0 +1,55 @@
+"""A flow graph as GraphML (yEd, Gephi, Cytoscape), with list attributes flattened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from explorer.model import Estimate
+from explorer.render.common import drift_risks, edge_timescales, levels, timescale_label
+
+
+def graphml_graph(G: nx.DiGraph) -> nx.DiGraph:
+    """A new graph holding only GraphML-friendly values (no lists, models or None)."""
+    level = levels(G)
+    drift = drift_risks(G)
+    H = nx.DiGraph()
+    H.graph["title"] = str(G.graph.get("title") or "")
+    H.graph["flow_id"] = str(G.graph.get("flow_id") or "")
+    for n in sorted(G.nodes, key=str):
+        d = G.nodes[n]
+        s = d["step"]
+        attrs: dict[str, Any] = {
+            "name": s.name, "kind": s.kind, "lane": s.lane, "flow": str(d.get("flow") or ""),
+            "description": s.description, "tags": ";".join(s.tags),
+            "legal_basis": "; ".join(f"{lb.source} {lb.provision}" for lb in s.legal_basis),
+            "decided_by": s.decided_by or "", "attendees": "; ".join(s.attendees),
+            "external": bool(d.get("external")), "drift_risk": n in drift,
+            "level": int(level.get(n, 0)), "confidence": s.confidence,
+        }
+        if s.child_and_family:
+            attrs["child_and_family"] = s.child_and_family
+        H.add_node(str(n), **attrs)
+    for u, v in sorted(G.edges, key=lambda e: (str(e[0]), str(e[1]))):
+        ed = G.edges[u, v]
+        tss = edge_timescales(G, u, v)
+        attrs = {"label": ed.get("label") or "", "repeat": bool(ed.get("repeat")),
+                 "timescales": "; ".join(timescale_label(ts) for ts in tss),
+                 "timescale_kinds": ";".join(ts.kind for ts in tss)}
+        est = ed.get("estimate")
+        if isinstance(est, Estimate):
+            attrs.update(estimate_min_days=est.min, estimate_likely_days=est.likely,
+                         estimate_max_days=est.max, estimate_basis=est.basis)
+        elif est == "unknown":
+            attrs["estimate_basis"] = "unknown"
+        share = ed.get("share")
+        if share is not None:
+            attrs.update(share=share.value, share_basis=share.basis)
+        H.add_edge(str(u), str(v), **attrs)
+    return H
+
+
+def to_graphml(G: nx.DiGraph) -> str:
+    """GraphML text for ``G``."""
+    return "\n".join(nx.generate_graphml(graphml_graph(G), prettyprint=True)) + "\n"

@@ -1,0 +1,668 @@
+"""The map: vis-network 9 node and edge data, and a self-contained offline HTML page.
+
+The page inlines vis-network 9.1.2 from pyvis's bundled copy (pyvis is used only as
+the supplier of that file: its template links Bootstrap from a CDN and switches
+tooltips to ``innerHTML``). No request leaves the page: a Content-Security-Policy
+forbids every fetch, and there are no fonts, images or links to load.
+
+Safety: every string from a flow reaches the page only as JSON inside a
+``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, or
+as HTML-escaped text. vis-network draws labels on a canvas and shows string
+tooltips with ``innerText``; the page's own script writes with ``textContent``.
+
+Output is deterministic: the same graph and options give byte-identical HTML, so
+Streamlit keeps the same frame (and the user's pan and zoom) across reruns.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+
+from explorer.graph import dag, flow_graph
+from explorer.model import Flow, Timescale
+from explorer.render.common import (
+    KIND_SHAPES,
+    LaneInfo,
+    drift_risks,
+    edge_timescales,
+    graph_lanes,
+    levels,
+    spanning_timescales,
+    timescale_label,
+    timescale_strength,
+)
+
+VIS_VERSION = "9.1.2"
+#: The message type the page posts to its parent when a step is clicked.
+CLICK_MESSAGE = "permanence-explorer:click"
+#: The message type a parent posts to select a step on the map.
+SELECT_MESSAGE = "permanence-explorer:select"
+#: The message type a parent posts with new map data (a JSON string).
+DATA_MESSAGE = "permanence-explorer:data"
+#: The message type the shell posts when it is ready for data.
+READY_MESSAGE = "permanence-explorer:ready"
+
+_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; base-uri 'none'; form-action 'none'")
+
+_STATUTORY_EDGE = "#1f1f1f"
+_GUIDANCE_EDGE = "#4a4a4a"
+_PLAIN_EDGE = "#8c8c8c"
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What to show. ``None`` for ``lanes``/``tags`` means no filter."""
+
+    lanes: frozenset[str] | None = None
+    tags: frozenset[str] | None = None
+    search: str = ""
+    route: tuple[str, ...] = ()
+    show_clocks: bool = True
+    #: The exported page carries its own filters, search and details panel; inside the
+    #: app, Streamlit's controls and panel do that job.
+    standalone: bool = True
+    height_px: int = 680
+    title: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def vis_network_js() -> str:
+    """vis-network's minified script, from pyvis's bundled copy (no download)."""
+    ref = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}" / "vis-network.min.js"
+    text = ref.read_text(encoding="utf-8")
+    # A literal "</script" inside would end our inline block early; the bundle has none,
+    # but guard anyway because the file is outside our control.
+    return text.replace("</script", "<\\/script")
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    return "\n".join(textwrap.wrap(" ".join(text.split()), width=width,
+                                   break_long_words=True)) or text
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _matches(query: str, *texts: str | None) -> bool:
+    q = query.casefold().strip()
+    return bool(q) and any(q in (t or "").casefold() for t in texts)
+
+
+def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
+                flows: dict[str, Flow]) -> str:
+    data = G.nodes[n]
+    s = data["step"]
+    lane = lanes.get(s.lane)
+    lines = [s.name, f"{KIND_SHAPES.get(s.kind, ('', '', s.kind))[2].split(':')[0]} · "
+             f"{lane.name if lane else s.lane}"]
+    if data.get("external"):
+        other = flows.get(data["flow"])
+        lines.append(f"In another flow: {other.title if other else data['flow']}")
+    if drift:
+        lines.append("⚠ No time limit covers this step: a drift risk")
+    lines.append(_shorten(s.description, 280))
+    if s.legal_basis:
+        lines.append("Legal basis: " + "; ".join(
+            f"{lb.source} {lb.provision}" for lb in s.legal_basis[:4]))
+    if s.tags:
+        lines.append("Tags: " + ", ".join(s.tags))
+    return "\n".join(lines)
+
+
+def _edge_text(label: str | None, tss: Sequence[Timescale], repeat: bool) -> str:
+    parts = []
+    if label:
+        parts.append(("↻ " if repeat else "") + _wrap(label, 28))
+    elif repeat:
+        parts.append("↻ repeats")
+    parts.extend(_wrap(timescale_label(ts), 24) for ts in tss)
+    return "\n".join(parts)
+
+
+def _edge_style(strength: str) -> dict[str, Any]:
+    # Statutory solid and heavy, guidance dashed, none thin: told by line, not colour.
+    if strength == "statutory":
+        return {"dashes": False, "width": 3, "color": {"color": _STATUTORY_EDGE}}
+    if strength == "guidance":
+        return {"dashes": [10, 6], "width": 2, "color": {"color": _GUIDANCE_EDGE}}
+    return {"dashes": False, "width": 1, "color": {"color": _PLAIN_EDGE}}
+
+
+def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()
+             ) -> dict[str, Any]:
+    """Nodes, edges, options and legend for vis-network (JSON-ready, deterministic)."""
+    lane_list = graph_lanes(G, flows)
+    lanes = {li.id: li for li in lane_list}
+    lane_rank = {li.id: i for i, li in enumerate(lane_list)}
+    level = levels(G)
+    drift = drift_risks(G)
+    route = [r for r in opts.route if r in G]
+    route_set = set(route)
+    route_edges = {(u, v) for u, v in nx.DiGraph(dag(G)).edges if u in route_set
+                   and v in route_set}
+
+    def shown(n: str) -> bool:
+        s = G.nodes[n]["step"]
+        if opts.lanes is not None and s.lane not in opts.lanes:
+            return False
+        return not (opts.tags is not None and not (set(s.tags) & opts.tags))
+
+    order = sorted(G.nodes, key=lambda n: (level.get(n, 0), lane_rank.get(
+        G.nodes[n]["lane"], 99), str(n)))
+    visible = [n for n in order if shown(n)]
+    vis_set = set(visible)
+    search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
+    focusing = bool(route_set) or bool(opts.search.strip())
+
+    nodes: list[dict[str, Any]] = []
+    for n in visible:
+        data = G.nodes[n]
+        s = data["step"]
+        lane = lanes.get(s.lane) or LaneInfo(s.lane, s.lane, "#eeeeee", "#555555")
+        shape = KIND_SHAPES.get(s.kind, ("box", "", ""))[0]
+        is_drift = n in drift
+        label = _wrap(s.name)
+        if is_drift:
+            label = "⚠ " + label
+        if data.get("external"):
+            label = "↗ " + label
+        node: dict[str, Any] = {
+            "id": n,
+            "label": label,
+            "title": _node_title(G, n, lanes, is_drift, flows),
+            "shape": shape,
+            "level": level.get(n, 0),
+            "color": {"background": lane.fill, "border": lane.border,
+                      "highlight": {"background": "#ffffff", "border": "#000000"},
+                      "hover": {"background": lane.fill, "border": "#000000"}},
+            "borderWidth": 2,
+            "lane": s.lane,
+            "laneName": lane.name,
+            "kind": s.kind,
+            "tags": list(s.tags),
+            "flow": data.get("flow"),
+            "name": s.name,
+            "drift": is_drift,
+        }
+        if shape in ("dot", "diamond", "hexagon", "triangle", "triangleDown"):
+            node["size"] = 16
+        if is_drift or data.get("external"):
+            node["shapeProperties"] = {"borderDashes": [5, 4]}
+        if s.kind == "outcome":
+            node["borderWidth"] = 4
+        if focusing:
+            hit = n in route_set or n in search_hits
+            node["opacity"] = 1.0 if hit else 0.3
+            if hit:
+                node["borderWidth"] = 5
+                node["font"] = {"bold": {"size": 15}}
+                node["label"] = ("» " if n in route_set else "🔍 ") + node["label"]
+        nodes.append(node)
+
+    edges: list[dict[str, Any]] = []
+    for u, v in sorted(G.edges, key=lambda e: (level.get(e[0], 0), str(e[0]), str(e[1]))):
+        if u not in vis_set or v not in vis_set:
+            continue
+        ed = G.edges[u, v]
+        tss = edge_timescales(G, u, v)
+        strength = timescale_strength(tss)
+        repeat = bool(ed.get("repeat"))
+        edge: dict[str, Any] = {
+            "id": f"t:{u}>{v}",
+            "from": u,
+            "to": v,
+            "label": _edge_text(ed.get("label"), tss, repeat),
+            "title": _edge_title(G, u, v, ed.get("label"), tss, ed),
+            "arrows": "to",
+            "strength": strength,
+            "edgeKind": "repeat" if repeat else "transition",
+            **_edge_style(strength),
+        }
+        if repeat:
+            edge["dashes"] = [2, 5]
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.35}
+        if focusing:
+            on = (u, v) in route_edges
+            edge["color"] = {**edge["color"], "opacity": 1.0 if on else 0.25}
+            if on:
+                edge["width"] = 6
+                edge["color"] = {"color": "#000000", "opacity": 1.0}
+        edges.append(edge)
+
+    if opts.show_clocks:
+        for ts in spanning_timescales(G):
+            a, b = ts.from_.rsplit(":", 1)[-1], ts.to.rsplit(":", 1)[-1]
+            if a not in vis_set or b not in vis_set:
+                continue
+            strength = timescale_strength([ts])
+            edge = {
+                "id": f"c:{a}>{b}:{ts.kind}:{ts.limit}:{ts.unit}",
+                "from": a,
+                "to": b,
+                "label": "◷ " + _wrap(timescale_label(ts), 24),
+                "title": _timescale_text(ts, G),
+                "arrows": {"to": {"enabled": True, "type": "bar"}},
+                "smooth": {"enabled": True, "type": "curvedCCW", "roundness": 0.25},
+                "strength": strength,
+                "edgeKind": "clock",
+                **_edge_style(strength),
+            }
+            edge["color"] = {**edge["color"], "opacity": 0.8}
+            if focusing:
+                edge["color"] = {**edge["color"], "opacity": 0.25}
+            edges.append(edge)
+    edges = _unique_ids(edges)
+
+    title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
+    return {
+        "title": title,
+        "summary": (f"{len(nodes)} of {G.number_of_nodes()} steps shown; "
+                    f"{len(drift & vis_set)} with no time limit (⚠). Hover for details; "
+                    "scroll to zoom; drag to pan."),
+        "nodes": nodes,
+        "edges": edges,
+        "options": vis_options(),
+        "lanes": [{"id": li.id, "name": li.name, "fill": li.fill, "border": li.border}
+                  for li in lane_list if any(G.nodes[n]["lane"] == li.id for n in G)],
+        "tags": sorted({t for n in G for t in G.nodes[n]["step"].tags}),
+        "steps": [{"id": n, "name": G.nodes[n]["name"]} for n in sorted(
+            visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
+        "total_steps": G.number_of_nodes(),
+        "drift_count": len(drift & vis_set),
+    }
+
+
+def _unique_ids(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, int] = {}
+    for e in edges:
+        k = e["id"]
+        if k in seen:
+            seen[k] += 1
+            e["id"] = f"{k}#{seen[k]}"
+        else:
+            seen[k] = 0
+    return edges
+
+
+def _timescale_text(ts: Timescale, G: nx.DiGraph) -> str:
+    def name(ref: str) -> str:
+        sid = ref.rsplit(":", 1)[-1]
+        return str(G.nodes[sid]["name"]) if sid in G else sid
+
+    kind = {"statutory_max": "statutory maximum", "statutory_fixed": "statutory fixed day",
+            "statutory_min": "statutory minimum", "guidance_target": "guidance target",
+            "local_target": "local target"}.get(ts.kind, ts.kind)
+    lines = [f"{name(ts.from_)} → {name(ts.to)}", f"{timescale_label(ts)} ({kind}; "
+             f"confidence {ts.confidence})"]
+    if ts.wording:
+        lines.append(_shorten(ts.wording, 240))
+    if ts.consequence:
+        lines.append("If missed: " + _shorten(ts.consequence, 200))
+    if ts.applies_when:
+        lines.append("Applies when: " + _shorten(ts.applies_when, 200))
+    return "\n".join(lines)
+
+
+def _edge_title(G: nx.DiGraph, u: str, v: str, label: str | None, tss: Sequence[Timescale],
+                ed: dict[str, Any]) -> str:
+    lines = [f"{G.nodes[u]['name']} → {G.nodes[v]['name']}"]
+    if label:
+        lines.append(label)
+    if ed.get("repeat"):
+        lines.append("Repeats (a cycle: recurring reviews or a deferral)")
+    share = ed.get("share")
+    if share is not None:
+        lines.append(f"Share of cases: {share.value:.0%} ({share.basis})")
+    est = ed.get("estimate")
+    if est == "unknown":
+        lines.append("Practice estimate: unknown")
+    elif est is not None:
+        lines.append(f"Practice estimate (not law): {est.min:g}–{est.max:g} days, likely "
+                     f"{est.likely:g} ({est.basis})")
+    if not tss:
+        lines.append("No timescale on this transition")
+    lines.extend(_timescale_text(ts, G).split("\n", 1)[1] for ts in tss)
+    return "\n".join(lines)
+
+
+def vis_options() -> dict[str, Any]:
+    """vis-network options: left to right by level, no physics, hover tooltips."""
+    face = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+    return {
+        "autoResize": True,
+        "layout": {"hierarchical": {
+            "enabled": True, "direction": "LR", "sortMethod": "directed",
+            "levelSeparation": 260, "nodeSpacing": 120, "treeSpacing": 160,
+            "blockShifting": True, "parentCentralization": True,
+            # Edge minimisation costs ~0.4 s on the whole system for little gain.
+            "edgeMinimization": False,
+        }},
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False,
+                        "keyboard": {"enabled": False}, "multiselect": False,
+                        "zoomView": True, "dragView": True},
+        "nodes": {"font": {"face": face, "size": 14, "color": "#111111", "multi": False},
+                  "margin": 8, "widthConstraint": {"maximum": 190}},
+        "edges": {"font": {"face": face, "size": 11, "color": "#111111", "strokeWidth": 0,
+                           "background": "rgba(255,255,255,0.9)", "align": "horizontal",
+                           "multi": False},
+                  "smooth": {"enabled": True, "type": "cubicBezier",
+                             "forceDirection": "horizontal", "roundness": 0.45},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}},
+    }
+
+
+def _json_for_script(data: Any) -> str:
+    # Inside <script type="application/json"> only "</script" or "<!--" could break out;
+    # escaping <, > and & as \u sequences rules both out, and ensure_ascii handles
+    # U+2028/9. sort_keys makes the bytes stable.
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _legend_html() -> str:
+    kinds = "".join(f"<li><span class=\"sym\" aria-hidden=\"true\">{sym}</span>"
+                    f"{html.escape(text)}</li>" for _, sym, text in KIND_SHAPES.values())
+    lines = (
+        '<li><span class="ln solid" aria-hidden="true"></span>statutory limit (heavy, solid)</li>'
+        '<li><span class="ln dashed" aria-hidden="true"></span>guidance or local target '
+        "(dashed)</li>"
+        '<li><span class="ln thin" aria-hidden="true"></span>no timescale (thin)</li>'
+        '<li><span class="ln dotted" aria-hidden="true"></span>↻ repeats (dotted, curved)</li>'
+        '<li><span class="sym" aria-hidden="true">◷</span>a clock over several steps '
+        "(curved, ends in a bar)</li>"
+        '<li><span class="sym" aria-hidden="true">⚠</span>no time limit covers the step: '
+        "a drift risk (dashed border)</li>"
+        '<li><span class="sym" aria-hidden="true">↗</span>a step in another flow</li>')
+    # The lane list is filled by the page's script from the data, as text.
+    return ('<details class="legend" open><summary>Legend</summary>'
+            '<div class="cols"><div><h2>Who acts (lane)</h2><ul id="lane-legend"></ul></div>'
+            f"<div><h2>Kind of step (shape)</h2><ul>{kinds}</ul></div>"
+            f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div></div></details>")
+
+
+_CSS = """
+html,body{margin:0;padding:0;background:#fff;color:#111;
+  font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;font-size:14px}
+header{padding:6px 10px;border-bottom:1px solid #ccc}
+header h1{font-size:18px;margin:0 0 2px 0}
+header p{margin:0;color:#333}
+#wrap{display:flex;gap:0}
+#map{flex:1 1 auto;height:var(--map-h);border-bottom:1px solid #ccc;position:relative}
+#map:focus{outline:3px solid #0072b2}
+#info{flex:0 0 300px;max-height:var(--map-h);overflow:auto;border-left:1px solid #ccc;
+  padding:8px;white-space:pre-wrap;display:none}
+body.standalone #info{display:block}
+.controls{display:flex;flex-wrap:wrap;gap:12px;padding:6px 10px;border-bottom:1px solid #ccc}
+.controls fieldset{border:1px solid #ccc;padding:2px 8px;margin:0}
+.controls label{margin-right:8px;white-space:nowrap}
+.legend{padding:4px 10px}
+.legend .cols{display:flex;flex-wrap:wrap;gap:24px}
+.legend h2{font-size:13px;margin:4px 0}
+.legend ul{list-style:none;margin:0;padding:0}
+.legend li{margin:2px 0}
+.sw{display:inline-block;width:14px;height:14px;border:2px solid;margin-right:6px;
+  vertical-align:middle}
+.sym{display:inline-block;width:20px;text-align:center;margin-right:4px}
+.ln{display:inline-block;width:34px;margin-right:6px;vertical-align:middle;height:0;
+  border-top-color:#1f1f1f}
+.ln.solid{border-top:3px solid}
+.ln.dashed{border-top:2px dashed}
+.ln.thin{border-top:1px solid #8c8c8c}
+.ln.dotted{border-top:2px dotted}
+div.vis-tooltip{position:absolute;visibility:hidden;padding:6px;white-space:pre-wrap;
+  max-width:360px;background:#fffbe6;border:1px solid #777;border-radius:3px;color:#000;
+  font-size:13px;box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}
+.sr-only{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+"""
+
+_JS = r"""
+(function () {
+  "use strict";
+  var standalone = document.body.classList.contains("standalone");
+  var container = document.getElementById("map");
+  var info = document.getElementById("info");
+  var nodes = new vis.DataSet([]);
+  var edges = new vis.DataSet([]);
+  var filter = {lanes: null, tags: null};
+  var current = null;
+  var lastJson = null;
+  var pendingSelect = null;
+  function nodeShown(n) {
+    if (filter.lanes && filter.lanes.indexOf(n.lane) < 0) { return false; }
+    if (filter.tags) {
+      var hit = false;
+      for (var i = 0; i < n.tags.length; i++) {
+        if (filter.tags.indexOf(n.tags[i]) >= 0) { hit = true; }
+      }
+      if (!hit) { return false; }
+    }
+    return true;
+  }
+  var nodeView = new vis.DataView(nodes, {filter: nodeShown});
+  var edgeView = new vis.DataView(edges, {filter: function (e) {
+    var a = nodes.get(e.from), b = nodes.get(e.to);
+    return !!a && !!b && nodeShown(a) && nodeShown(b);
+  }});
+  var network = null;
+  function text(id, value) {
+    var el = document.getElementById(id);
+    if (el) { el.textContent = value; }
+  }
+  function showInfo(id) {
+    var n = nodes.get(id);
+    if (info && n) { info.textContent = n.title; }
+  }
+  function select(id) {
+    if (!network || !nodes.get(id)) { pendingSelect = id; return; }
+    network.selectNodes([id]);
+    showInfo(id);
+  }
+  function legend(lanes) {
+    var ul = document.getElementById("lane-legend");
+    if (!ul) { return; }
+    while (ul.firstChild) { ul.removeChild(ul.firstChild); }
+    lanes.forEach(function (li) {
+      var item = document.createElement("li");
+      var sw = document.createElement("span");
+      sw.className = "sw";
+      sw.style.background = li.fill;
+      sw.style.borderColor = li.border;
+      item.appendChild(sw);
+      item.appendChild(document.createTextNode(li.name));
+      ul.appendChild(item);
+    });
+  }
+  function render(data) {
+    current = data;
+    document.body.removeAttribute("data-map-ready");
+    text("map-title", data.title);
+    text("map-summary", data.summary);
+    document.title = data.title;
+    container.setAttribute("aria-label", data.title + ": a left-to-right map of the steps; " +
+      "a text outline and a table of steps are given beside it");
+    legend(data.lanes);
+    nodes.clear();
+    edges.clear();
+    nodes.add(data.nodes);
+    edges.add(data.edges);
+    if (!network) {
+      network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, data.options);
+      network.on("click", function (p) {
+        if (!p.nodes || !p.nodes.length) { return; }
+        var id = String(p.nodes[0]);
+        showInfo(id);
+        if (window.parent && window.parent !== window) {
+          window.parent.postMessage({type: "__CLICK__", id: id}, "*");
+        }
+      });
+      network.on("afterDrawing", function () {
+        document.body.setAttribute("data-map-ready", "1");
+      });
+      window.mapNetwork = network;
+    } else {
+      network.setOptions(data.options);
+      network.setData({nodes: nodeView, edges: edgeView});
+    }
+    if (pendingSelect) { var id = pendingSelect; pendingSelect = null; select(id); }
+  }
+  window.addEventListener("message", function (ev) {
+    if (ev.source !== window.parent || window.parent === window) { return; }
+    var m = ev.data;
+    if (!m || typeof m.type !== "string") { return; }
+    if (m.type === "__DATA__" && typeof m.json === "string" && m.json !== lastJson) {
+      lastJson = m.json;
+      render(JSON.parse(m.json));
+    }
+    if (m.type === "__SELECT__" && typeof m.id === "string") { select(m.id); }
+  });
+  window.mapNodeCount = function () { return nodeView.length; };
+  window.mapEdgeCount = function () { return edgeView.length; };
+  var embedded = document.getElementById("map-data");
+  if (embedded) { render(JSON.parse(embedded.textContent)); }
+  if (window.parent && window.parent !== window) {
+    window.parent.postMessage({type: "__READY__"}, "*");
+  }
+  if (!standalone || !current) { return; }
+  var data = current;
+  function checkboxes(holder, items, onChange) {
+    items.forEach(function (it) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.value = it.id;
+      box.addEventListener("change", onChange);
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + it.name));
+      holder.appendChild(label);
+    });
+  }
+  function checked(holder) {
+    var out = [];
+    holder.querySelectorAll("input").forEach(function (b) {
+      if (b.checked) { out.push(b.value); }
+    });
+    return out;
+  }
+  var laneBox = document.getElementById("lane-filter");
+  var tagBox = document.getElementById("tag-filter");
+  function refilter() {
+    var l = checked(laneBox), t = checked(tagBox);
+    filter.lanes = l.length === data.lanes.length ? null : l;
+    filter.tags = t.length === data.tags.length ? null : t;
+    nodeView.refresh();
+    edgeView.refresh();
+  }
+  checkboxes(laneBox, data.lanes, refilter);
+  checkboxes(tagBox, data.tags.map(function (t) { return {id: t, name: t}; }), refilter);
+  if (!data.tags.length) { tagBox.parentNode.style.display = "none"; }
+  var pick = document.getElementById("step-pick");
+  data.steps.forEach(function (s) {
+    var o = document.createElement("option");
+    o.value = s.id;
+    o.textContent = s.name;
+    pick.appendChild(o);
+  });
+  pick.addEventListener("change", function () {
+    if (pick.value) { select(pick.value); network.focus(pick.value, {scale: 1}); }
+  });
+  var search = document.getElementById("search");
+  search.addEventListener("input", function () {
+    var q = search.value.trim().toLowerCase();
+    var hits = [];
+    if (q) {
+      nodes.forEach(function (n) {
+        if (n.name.toLowerCase().indexOf(q) >= 0 && nodeShown(n)) { hits.push(n.id); }
+      });
+    }
+    network.selectNodes(hits);
+    text("search-count", q ? hits.length + " step(s) match" : "");
+  });
+})();
+"""
+
+
+def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] | None
+          ) -> str:
+    e = html.escape
+    controls = ""
+    if standalone:
+        controls = (
+            '<div class="controls">'
+            '<fieldset><legend>Lanes</legend><div id="lane-filter"></div></fieldset>'
+            '<fieldset><legend>Tags</legend><div id="tag-filter"></div></fieldset>'
+            '<label>Search steps <input id="search" type="search"></label>'
+            '<span id="search-count" aria-live="polite"></span>'
+            '<label>Go to step <select id="step-pick"><option value="">(choose)</option>'
+            "</select></label></div>")
+    js = (_JS.replace("__CLICK__", CLICK_MESSAGE).replace("__SELECT__", SELECT_MESSAGE)
+          .replace("__DATA__", DATA_MESSAGE).replace("__READY__", READY_MESSAGE))
+    embedded = ("" if data is None else '<script id="map-data" type="application/json">'
+                f"{_json_for_script(data)}</script>")
+    summary = data["summary"] if data else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{e(title)}</title>"
+        f"<style>{_CSS}:root{{--map-h:{int(height_px)}px}}</style>"
+        f"<script>{vis_network_js()}</script>"
+        f'</head><body class="{"standalone" if standalone else "embedded"}">'
+        f'<header><h1 id="map-title">{e(title)}</h1><p id="map-summary">{e(summary)}</p>'
+        f"</header>{controls}"
+        f'<div id="wrap"><div id="map" role="img" aria-label="{e(title)}"></div>'
+        '<aside id="info" aria-live="polite">Click a step for its details.</aside></div>'
+        f"{_legend_html()}{embedded}"
+        f"<script>{js}</script>"
+        "</body></html>\n"
+    )
+
+
+def map_html(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()) -> str:
+    """A whole HTML page drawing ``G``, its data inside: offline, escaped, deterministic."""
+    data = map_data(G, flows, opts)
+    return _page(title=data["title"], standalone=opts.standalone, height_px=opts.height_px,
+                 data=data)
+
+
+@cache
+def map_shell_html(height_px: int = 620) -> str:
+    """The map page without data, for the app: data arrive by ``postMessage``.
+
+    The same bytes serve every flow and filter, so the frame loads (and parses
+    vis-network) once; a new filter sends only the new data.
+    """
+    return _page(title="Map", standalone=False, height_px=height_px, data=None)
+
+
+def map_data_json(data: dict[str, Any]) -> str:
+    """The data as the JSON string the app sends to the shell (stable bytes)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def flow_map_html(fs: Any, flow_id: str, opts: MapOptions = MapOptions()) -> str:
+    """The map of one flow of a FlowSet (or ``"all"``)."""
+    return map_html(flow_graph(fs, flow_id), fs.flows, opts)
+
+
+def filter_options(lanes: Iterable[str] | None = None, tags: Iterable[str] | None = None,
+                   **kw: Any) -> MapOptions:
+    """MapOptions from plain iterables (None: no filter)."""
+    return MapOptions(lanes=None if lanes is None else frozenset(lanes),
+                      tags=None if tags is None else frozenset(tags), **kw)

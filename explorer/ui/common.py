@@ -1,0 +1,79 @@
+"""Helpers every page uses: safe Markdown, problems, query parameters, error boundaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+from explorer.problems import Problem
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^%@])")
+
+
+def md(text: object) -> str:
+    """Text from a flow made inert for ``st.markdown``: every punctuation mark escaped.
+
+    Escaping ``:`` stops Streamlit's ``:color[...]`` and ``:material/...:`` directives,
+    ``$`` stops LaTeX, ``[`` and ``(`` stop links, ``<`` stops HTML.
+
+    >>> md("<b>[x](javascript:alert(1))</b>")
+    '\\\\<b\\\\>\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)\\\\</b\\\\>'
+    """
+    s = " ".join(str(text).split()) if "\n" not in str(text) else str(text)
+    return _MD_SPECIAL.sub(r"\\\1", s).replace("\n", "  \n")
+
+
+def problem_text(p: Problem, root: str | None = None) -> str:
+    path = p.path
+    if root and path.startswith(root):
+        path = path[len(root):].lstrip("/\\")
+    else:
+        path = Path(path).name if Path(path).is_absolute() else path
+    return str(Problem(path, p.line, p.column, p.message, p.hint, p.code))
+
+
+def show_problems(problems: Iterable[Problem], *, heading: str, expanded: bool = False,
+                  root: str | None = None, limit: int = 200) -> None:
+    """Problems as a warning with each ``file:line:column: message`` listed as plain text."""
+    items = list(problems)
+    if not items:
+        return
+    st.warning(f"{heading}: {len(items)} problem(s). The rest of the app still works.",
+               icon="⚠️")
+    with st.expander("Show the problems, with line numbers", expanded=expanded):
+        st.code("\n".join(problem_text(p, root) for p in items[:limit]), language=None,
+                wrap_lines=True)
+        if len(items) > limit:
+            st.caption(f"... and {len(items) - limit} more")
+
+
+def guarded(fn: Callable[..., None], *args: Any) -> None:
+    """Run a page; an unexpected error becomes a message, never a stack trace."""
+    try:
+        fn(*args)
+    except (StopException, RerunException):
+        raise  # Streamlit's own control flow (st.stop, st.rerun)
+    except Exception as exc:  # the boundary of a page
+        st.error("Something went wrong while drawing this page. The other pages still work. "
+                 f"Details: {type(exc).__name__}: {md(str(exc))[:500]}")
+
+
+def query_param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value if isinstance(value, str) and value else None
+
+
+def set_query_params(**values: str | None) -> None:
+    """Set (or clear, with None or "") deep-link parameters without touching others."""
+    for k, v in values.items():
+        current = st.query_params.get(k)
+        if v:
+            if current != v:
+                st.query_params[k] = v
+        elif k in st.query_params:
+            del st.query_params[k]

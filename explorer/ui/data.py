@@ -1,0 +1,118 @@
+"""Loading flows for the app, cached by file content (never by path or time)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from explorer.render.vis import MapOptions, map_data, map_data_json
+
+#: Tests and local authorities point the app at another folder of flows with this.
+FLOWS_DIR_ENV = "PERMANENCE_FLOWS_DIR"
+#: A folder with no YAML in it: uploads are read from memory beside in-memory copies.
+_EMPTY_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The bytes of every YAML file of a folder, and their digest (the cache key)."""
+
+    folder: str
+    files: tuple[tuple[str, bytes], ...]
+    digest: str
+
+
+def flows_dir() -> Path:
+    return Path(os.environ.get(FLOWS_DIR_ENV) or DEFAULT_FLOWS_DIR)
+
+
+def snapshot(folder: Path | None = None) -> Snapshot:
+    """Read the folder's YAML files (small) so that the cache is keyed on their content."""
+    folder = folder or flows_dir()
+    files: list[tuple[str, bytes]] = []
+    if folder.is_dir():
+        for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            try:
+                files.append((p.name, p.read_bytes()))
+            except OSError:
+                continue  # load_flows reports an unreadable file itself
+    h = hashlib.sha256(str(folder).encode())
+    for name, raw in files:
+        h.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
+    return Snapshot(str(folder), tuple(files), h.hexdigest())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_folder(folder: str, digest: str) -> FlowSet:
+    # ``digest`` is the cache key: the folder is re-read when any file changes.
+    return load_flows(folder)
+
+
+def shipped_flowset() -> tuple[FlowSet, str]:
+    """The flows of the app's folder and their digest."""
+    snap = snapshot()
+    return _load_folder(snap.folder, snap.digest), snap.digest
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_with_upload(base_digest: str, upload_digest: str, name: str,
+                      _base: Snapshot, _upload: bytes, replace: tuple[str, ...]) -> FlowSet:
+    # The uploaded bytes stay in memory: every shipped file is handed over as bytes
+    # too, beside a folder with no YAML, so nothing is written anywhere.
+    extra = {fname: raw for fname, raw in _base.files if fname not in replace}
+    extra[name] = _upload
+    return load_flows(_EMPTY_DIR, extra=extra)
+
+
+def safe_upload_name(name: str) -> str:
+    """The uploaded file's base name, kept to a harmless shape (it is shown and used as a key)."""
+    base = Path(name or "flow.yaml").name
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base)[:80] or "flow"
+    if not stem.endswith((".yaml", ".yml")):
+        stem += ".yaml"
+    # The prefix also stops an upload from posing as sources.yaml or glossary.yaml.
+    return "uploaded-" + stem
+
+
+def flowset_with_upload(name: str, raw: bytes) -> tuple[FlowSet, str]:
+    """The shipped flows with one uploaded flow beside them (replacing one with its id).
+
+    An uploaded flow with a shipped flow's id (a local authority's variant) replaces
+    that flow, so links from the other flows reach the variant.
+    """
+    base = snapshot()
+    shipped = _load_folder(base.folder, base.digest)
+    up_digest = hashlib.sha256(raw).hexdigest()
+    replace: list[str] = []
+    uploaded_id = _peek_id(raw)
+    if uploaded_id and uploaded_id in shipped.documents:
+        replace.append(Path(shipped.documents[uploaded_id].path).name)
+    fs = _load_with_upload(base.digest, up_digest, name, base, raw, tuple(replace))
+    return fs, f"{base.digest}:{up_digest}"
+
+
+def _peek_id(raw: bytes) -> str | None:
+    from explorer.yamlsafe import read_yaml_bytes
+
+    doc = read_yaml_bytes(raw, "peek.yaml")
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+        return doc.data["id"]
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+                    tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+                    show_clocks: bool, _fs: FlowSet) -> str:
+    """The map data for a flow and options; keyed on the flows' digest, not the object."""
+    from explorer.graph import flow_graph
+
+    opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
+                      tags=None if tags is None else frozenset(tags), search=search,
+                      route=route, show_clocks=show_clocks, standalone=False)
+    return map_data_json(map_data(flow_graph(_fs, flow_id), _fs.flows, opts))

@@ -1,0 +1,267 @@
+"""Exploring a set of flows: pick a flow, filter, search, see the map and a step's details.
+
+Used by the Map page (shipped flows, with deep links) and by "Your own flow" (an
+upload, without them). Every control's state lives under a page prefix so the two
+pages never share widgets.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from explorer.graph import ALL, dag, flow_graph
+from explorer.load import FlowSet
+from explorer.render.common import drift_risks, edge_timescales, graph_lanes, timescale_label
+from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
+from explorer.render.outline import outline, step_order
+from explorer.ui.common import md, query_param, set_query_params
+from explorer.ui.data import cached_map_json
+from explorer.ui.details import render_details
+from explorer.ui.map_component import clicked_value, flow_map
+
+NO_STEP = ""
+MAX_ROUTES = 12
+FRAME_HEIGHT = 820
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Session-state keys of one explorer view."""
+
+    prefix: str
+
+    def __getattr__(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+
+def _flow_label(fs: FlowSet, fid: str) -> str:
+    if fid == ALL:
+        return "The whole system (all flows)"
+    return f"{fs.flows[fid].title} ({fid})"
+
+
+def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
+    """Deep links: flow, step and route from the URL, on the first run of the page only."""
+    if st.session_state.get(k.inited):
+        return
+    st.session_state[k.inited] = True
+    flow = query_param("flow")
+    if flow in flow_ids:
+        st.session_state[k.flow] = flow
+    step = query_param("step")
+    if step:
+        st.session_state[k.step] = step
+    route = query_param("route")
+    if route:
+        st.session_state[k.route_param] = tuple(r for r in route.split(",") if r)
+
+
+def _clean_multiselect(key: str, options: list[str]) -> None:
+    # A filter kept from another flow may name lanes this one lacks: Streamlit would
+    # refuse the stale default, so drop what no longer exists.
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
+            heading_level: int = 2) -> None:
+    """The whole explorer view for ``fs``."""
+    k = Keys(prefix)
+    flow_ids = sorted(fs.flows)
+    if not flow_ids:
+        st.info("There are no valid flows to show.")
+        return
+    options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
+    if deep_links:
+        _init_from_query(k, fs, options)
+    if st.session_state.get(k.flow) not in options:
+        # The whole system first: the map is where people see how the processes join.
+        st.session_state[k.flow] = ALL if ALL in options else options[0]
+
+    c1, c2 = st.columns([2, 3])
+    flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: _flow_label(fs, f),
+                           help="One process, or the whole system joined up")
+    G = flow_graph(fs, flow_id)
+    lanes = graph_lanes(G, fs.flows)
+    lane_names = {li.id: li.name for li in lanes if any(G.nodes[n]["lane"] == li.id for n in G)}
+    tags = sorted({t for n in G for t in G.nodes[n]["step"].tags})
+    _clean_multiselect(k.lanes, list(lane_names))
+    _clean_multiselect(k.tags, tags)
+    with c2:
+        f1, f2 = st.columns(2)
+        sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
+                                   format_func=lambda x: lane_names.get(x, x),
+                                   placeholder="All lanes")
+        sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
+                                  placeholder="All tags" if tags else "No tags in this flow",
+                                  disabled=not tags)
+    s1, s2 = st.columns([3, 2])
+    search = s1.text_input("Search for a step by name", key=k.search,
+                           placeholder="e.g. grounds hearing").strip()
+    show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
+                              key=k.clocks)
+
+    route = _route_controls(G, k)
+    order = step_order(G)
+    names = {n: str(G.nodes[n]["name"]) for n in G}
+    by_name = sorted(order, key=lambda n: names[n].casefold())
+
+    if search:
+        hits = [n for n in by_name if search.casefold() in names[n].casefold()
+                or search.casefold() in str(n)]
+        if hits:
+            st.caption(f"{len(hits)} step(s) match: shown in bold on the map, others faded.")
+            cols = st.columns(min(len(hits), 4))
+            for i, n in enumerate(hits[:8]):
+                cols[i % len(cols)].button(names[n], key=f"{k.hit}_{n}", on_click=_go,
+                                           args=(k, n), help="Show this step's details")
+        else:
+            st.caption("No step matches that search.")
+
+    if st.session_state.get(k.step) not in (NO_STEP, *order):
+        st.session_state[k.step] = NO_STEP
+    selected = st.session_state.get(k.step) or None
+
+    lanes_key = tuple(sorted(sel_lanes)) if sel_lanes else None
+    tags_key = tuple(sorted(sel_tags)) if sel_tags else None
+    data_json = cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
+                                show_clocks, fs)
+    title = f"Map of {_flow_label(fs, flow_id)}"
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        flow_map(data_json, title=title, key=k.map, selected=selected, height=FRAME_HEIGHT,
+                 on_click=lambda: _on_map_click(k))
+    with right:
+        st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
+                     format_func=lambda n: names.get(n, "(choose a step, or click one on "
+                                                       "the map)"),
+                     help="Choose a step here, click one on the map, or pick a row of the "
+                          "table below")
+        selected = st.session_state.get(k.step) or None
+        if selected:
+            render_details(fs, G, selected, go_to=lambda n: _go(k, n), key=k.details)
+        else:
+            st.markdown("Click a step on the map, choose one above, or pick a row in the "
+                        "table of steps below to see what happens there, its legal basis "
+                        "and its timescales.")
+    if deep_links:
+        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None)
+
+    t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"])
+    with t1:
+        _outline(G, fs)
+    with t2:
+        _table(G, fs, k, order)
+    with t3:
+        _exports(fs, digest, flow_id, k)
+
+
+def _go(k: Keys, node: str) -> None:
+    st.session_state[k.step] = node
+
+
+def _on_map_click(k: Keys) -> None:
+    node = clicked_value(k.map)
+    if node:
+        st.session_state[k.step] = node
+
+
+def _route_controls(G: nx.DiGraph, k: Keys) -> tuple[str, ...]:
+    """A route to highlight: from the URL, or chosen between two steps."""
+    param = tuple(n for n in st.session_state.get(k.route_param, ()) if n in G)
+    names = {n: str(G.nodes[n]["name"]) for n in G}
+    order = step_order(G)
+    with st.expander("Highlight a route", expanded=bool(param)):
+        if param:
+            st.caption("Route from the link: " + " → ".join(md(names[n]) for n in param))
+            if st.button("Clear this route", key=k.route_clear):
+                st.session_state[k.route_param] = ()
+                st.rerun()
+            return param
+        a, b = st.columns(2)
+        src = a.selectbox("From", [NO_STEP, *order], key=k.route_from,
+                          format_func=lambda n: names.get(n, "(choose)")) or NO_STEP
+        dst = b.selectbox("To", [NO_STEP, *order], key=k.route_to,
+                          format_func=lambda n: names.get(n, "(choose)")) or NO_STEP
+        if not src or not dst or src == dst:
+            return ()
+        D = nx.DiGraph(dag(G))
+        paths = list(itertools.islice(nx.all_simple_paths(D, src, dst), MAX_ROUTES * 4))
+        paths.sort(key=lambda p: (len(p), p))
+        paths = paths[:MAX_ROUTES]
+        if not paths:
+            st.caption("No route leads from the first step to the second.")
+            return ()
+        labels = [f"Route {i + 1}: {len(p)} steps, via " + ", ".join(names[n] for n in p[1:-1][:4])
+                  if len(p) > 2 else f"Route {i + 1}: direct" for i, p in enumerate(paths)]
+        if st.session_state.get(k.route_pick, 0) not in range(len(paths)):
+            st.session_state[k.route_pick] = 0
+        pick = st.radio("Which route", range(len(paths)), key=k.route_pick,
+                        format_func=lambda i: labels[i])
+        return tuple(paths[pick or 0])
+
+
+def _outline(G: nx.DiGraph, fs: FlowSet) -> None:
+    st.caption("Every step in order from left to right, with what can follow it.")
+    lines = [f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, fs.flows))]
+    st.markdown("\n".join(lines))
+
+
+def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
+    lanes = {li.id: li.name for li in graph_lanes(G, fs.flows)}
+    drift = drift_risks(G)
+    rows = []
+    for n in order:
+        s = G.nodes[n]["step"]
+        out = [timescale_label(ts) for v in G.successors(n) for ts in edge_timescales(G, n, v)]
+        rows.append({"Step": s.name, "Kind": s.kind, "Lane": lanes.get(s.lane, s.lane),
+                     "Tags": ", ".join(s.tags), "Time limits out": "; ".join(out),
+                     "No time limit (drift risk)": "yes" if n in drift else "",
+                     "Step id": str(n)})
+    return pd.DataFrame(rows)
+
+
+def _table(G: nx.DiGraph, fs: FlowSet, k: Keys, order: list[str]) -> None:
+    df = steps_table(G, fs, order)
+    st.caption("Select a row to see that step's details beside the map.")
+    st.dataframe(df, key=k.table, on_select=lambda: _on_table(k, order),
+                 selection_mode="single-row", hide_index=True, width="stretch")
+    st.download_button("Download this table (CSV)", df.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{G.graph.get('flow_id', 'flow')}-steps.csv",
+                       mime="text/csv", key=k.table_csv, on_click="ignore")
+
+
+def _on_table(k: Keys, order: list[str]) -> None:
+    state = st.session_state.get(k.table)
+    try:
+        rows = state["selection"]["rows"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return
+    if rows and 0 <= rows[0] < len(order):
+        st.session_state[k.step] = order[rows[0]]
+
+
+def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
+    st.caption("The HTML map works offline on its own, with its own filters and search.")
+    cols = st.columns(len(FORMATS))
+    names = {"html": "HTML map", "mermaid": "Mermaid", "graphml": "GraphML", "json": "JSON"}
+    for col, fmt in zip(cols, FORMATS, strict=True):
+        # Deferred: a file is built only when its button is pressed, so a rerun does not
+        # ship a megabyte of exports to the browser.
+        col.download_button(f"Download {names[fmt]}", _deferred(fs, flow_id, fmt),
+                            file_name=f"{flow_id}{SUFFIX[fmt]}", mime=MIME[fmt],
+                            key=f"{k.export}_{fmt}", on_click="ignore")
+
+
+def _deferred(fs: FlowSet, flow_id: str, fmt: str) -> Callable[[], bytes]:
+    def build() -> bytes:
+        return export_text(fs, flow_id, fmt).encode("utf-8")
+
+    return build

@@ -1,0 +1,28 @@
+"""Map: the shipped flows, one at a time or the whole system, with deep links."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.load import FlowSet
+from explorer.ui.common import show_problems
+from explorer.ui.data import flows_dir, shipped_flowset
+from explorer.ui.explore import explore
+
+TITLE = "Map"
+
+
+def render(fs: FlowSet) -> None:
+    st.title("Map of the flows", anchor=False)
+    st.markdown("Each step of Scotland's child care and protection and permanence "
+                "processes, left to right, coloured by who acts and shaped by kind of step. "
+                "Lines carry the time limits; ⚠ marks a step no time limit covers. "
+                "A learning and planning aid, not legal advice.")
+    show_problems(fs.problems, heading="Some shipped flow files have problems",
+                  root=str(flows_dir()))
+    if not fs.flows:
+        st.info("No flow could be loaded yet. When the flow files are valid, their maps "
+                "appear here; the Sources and Glossary pages still work.")
+        return
+    _, digest = shipped_flowset()
+    explore(fs, digest, prefix="map", deep_links=True)

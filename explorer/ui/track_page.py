@@ -1,0 +1,288 @@
+"""The Track page: one case or a caseload against the timescales, in memory only.
+
+The app's navigation calls :func:`render` with the loaded FlowSet. Uploaded bytes
+live in this session's memory for as long as the page shows them; nothing is written
+to disk, cached across sessions, logged or sent anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+from explorer.load import FlowSet
+from explorer.milestones import MILESTONES
+from explorer.tracking import (
+    LATEST_DATE_STEPS,
+    MAX_UPLOAD_BYTES,
+    STATUSES,
+    WITHHELD,
+    Caseload,
+    TrackResult,
+    caseload_from_rows,
+    known_columns,
+    order_pairs,
+    problems_csv,
+    read_caseload,
+    report_csv,
+    template_csv,
+    track,
+    tracking_rules,
+)
+from explorer.ui.common import md
+
+EXAMPLE_PATH = Path(__file__).resolve().parent.parent.parent / "examples" / \
+    "example-caseload.csv"
+_KEY = "track_source"  # session state: (label, bytes) of the caseload on show
+STATUS_LABELS = {"met": "Met", "missed": "Missed (late)", "overdue": "Overdue",
+                 "due_soon": "Due soon", "pending": "Pending", "too_early": "Too early"}
+STATUS_COLOURS = {"met": "#2e7d32", "missed": "#ef6c00", "overdue": "#c62828",
+                  "due_soon": "#f9a825", "pending": "#607d8b", "too_early": "#6a1b9a",
+                  WITHHELD: "#9e9e9e"}
+PRIVACY = ("**Privacy.** Case dates are about children. What you enter or upload here is "
+           "read in this browser session's memory only: it is not stored, written to disk, "
+           "logged or sent anywhere, and it is gone when you close the tab or clear it. "
+           "Use pseudonymous case ids, never names.")
+
+
+def example_bytes() -> bytes:
+    try:
+        return EXAMPLE_PATH.read_bytes()
+    except OSError:
+        return b""
+
+
+def render(fs: FlowSet) -> None:
+    """Draw the Track page for the flows ``fs``."""
+    st.title("Track cases")
+    st.info(PRIVACY, icon="🔒")
+    st.caption("Deadlines are computed as the law counts time (working days as CHSA 2011 "
+               "s.202 defines them; calendar months by the corresponding date). A "
+               "learning and planning aid, not legal advice.")
+    try:
+        _page(fs)
+    except (StopException, RerunException):
+        raise
+    except Exception as exc:  # the page's boundary: a message, never a stack trace
+        st.error(f"Something went wrong while tracking: {type(exc).__name__}: "
+                 f"{md(str(exc))[:300]}")
+
+
+def _page(fs: FlowSet) -> None:
+    left, right = st.columns(2)
+    as_of = left.date_input("Track as of", value=dt.date.today(), format="DD/MM/YYYY",
+                            key="track_as_of", help="Deadlines are judged at this date.")
+    soon = right.number_input("'Due soon' means due within this many days", min_value=0,
+                              max_value=365, value=14, step=1, key="track_soon")
+    if not isinstance(as_of, dt.date):
+        st.warning("Choose an as-of date.")
+        return
+    upload_tab, form_tab = st.tabs(["Upload a caseload", "Enter one case"])
+    with upload_tab:
+        _upload(fs)
+    with form_tab:
+        _form(fs, as_of)
+    source = st.session_state.get(_KEY)
+    if not source:
+        st.write("Upload a caseload, load the example, or enter one case to see its "
+                 "deadlines.")
+        return
+    label, payload = source
+    columns = known_columns(fs)
+    if isinstance(payload, bytes):
+        load = read_caseload(payload, as_of=as_of, columns=columns)
+    else:
+        load = caseload_from_rows(payload, as_of=as_of, columns=columns)
+    st.subheader(f"Deadlines: {label}")
+    if st.button("Clear", key="track_clear", help="Forget the caseload on show"):
+        st.session_state.pop(_KEY, None)
+        st.rerun()
+    _problems(load)
+    if load.fatal or load.dates.empty:
+        return
+    result = track(load, tracking_rules(fs), as_of=as_of, due_soon_days=int(soon),
+                   pairs=order_pairs(fs), recurring=LATEST_DATE_STEPS)
+    _dashboard(fs, load, result)
+
+
+def _upload(fs: FlowSet) -> None:
+    st.write("One row a case: a pseudonymous `case_id` and one column a milestone, dates as "
+             "`2026-01-31` or `31/01/2026`, empty where the step has not happened yet, "
+             "`n/a` where it will not happen for this child. Each date is the step's first, "
+             "except `lac_review`, `cso_review_hearing` and `review_cppm`: the most recent.")
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Template CSV", template_csv(), file_name="caseload-template.csv",
+                       mime="text/csv", key="track_template")
+    example = example_bytes()
+    c2.download_button("Example caseload (fictional)", example,
+                       file_name="example-caseload.csv", mime="text/csv",
+                       key="track_example_download", disabled=not example)
+    if c3.button("Load the example", key="track_load_example", disabled=not example):
+        st.session_state[_KEY] = ("the fictional example caseload", example)
+    st.caption("The example is invented: no real child or case is in it.")
+    up = st.file_uploader("Caseload CSV", type=["csv"], key="track_upload",
+                          max_upload_size=MAX_UPLOAD_BYTES // 1_048_576,
+                          help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in "
+                          "memory only.")
+    if up is not None:
+        data = up.getvalue()
+        st.session_state[_KEY] = (f"{up.name}", data)
+
+
+def _form(fs: FlowSet, as_of: dt.date) -> None:
+    with st.form("track_one_case", clear_on_submit=False):
+        case_id = st.text_input("Case id (pseudonymous)", value="CASE-1", max_chars=60)
+        st.caption("Leave a date empty where the step has not happened.")
+        values: dict[str, dt.date | None] = {}
+        names = _step_names(fs)
+        for flow_id, ids in MILESTONES.items():
+            flow = fs.flows.get(flow_id)
+            title = flow.title if flow else flow_id
+            with st.expander(title, expanded=flow_id == "care-and-protection"):
+                cols = st.columns(3)
+                for i, mid in enumerate(ids):
+                    name = names.get(mid, mid)
+                    v = cols[i % 3].date_input(name, value=None, max_value=as_of,
+                                               format="DD/MM/YYYY", key=f"track_f_{mid}",
+                                               help=f"column `{mid}`")
+                    values[mid] = v if isinstance(v, dt.date) else None
+        if st.form_submit_button("Track this case"):
+            st.session_state[_KEY] = (f"case {case_id}",
+                                      [{"case_id": case_id.strip(), **values}])
+
+
+def _problems(load: Caseload) -> None:
+    if not load.problems:
+        return
+    fatal = [p for p in load.problems if p.fatal]
+    if fatal:
+        for p in fatal:
+            st.error(md(str(p)))
+        return
+    skipped = len(load.skipped_rows)
+    st.warning(f"{len(load.problems)} problem(s) in the input; {skipped} row(s) skipped. "
+               "The other rows are tracked below.", icon="⚠️")
+    with st.expander("Show the problems (row, line and column)"):
+        st.code("\n".join(str(p) for p in load.problems[:500]), language=None,
+                wrap_lines=True)
+        st.download_button("Problems as CSV", problems_csv(load),
+                           file_name="caseload-problems.csv", mime="text/csv",
+                           key="track_problems_csv")
+
+
+def _step_names(fs: FlowSet) -> dict[str, str]:
+    return {s.id: s.name for f in fs.flows.values() for s in f.steps}
+
+
+def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
+    counts = result.counts()
+    cols = st.columns(len(STATUSES))
+    for col, s in zip(cols, STATUSES, strict=True):
+        col.metric(STATUS_LABELS[s], counts[s])
+    st.caption(f"{len(load.dates)} case(s) tracked at {result.as_of:%d/%m/%Y}; "
+               f"{counts[WITHHELD]} deadline(s) withheld (dates that contradict the flow's "
+               "order, or a recurring step whose earlier rounds are not recorded).")
+    names = _step_names(fs)
+    # Plain text columns for display (the core keeps categoricals for speed).
+    items = result.items.astype(dict.fromkeys(
+        ["case_id", "from", "to", "kind", "status", "legal_basis", "withheld_reason"], str))
+    if items.empty:
+        st.write("No deadlines: no dated milestone has a timescale from it.")
+        return
+    view = items.assign(step_from=items["from"].map(names).fillna(items["from"]),
+                        step_to=items["to"].map(names).fillna(items["to"]))
+
+    st.markdown("#### Overdue, most overdue first")
+    overdue = view[view["status"] == "overdue"].sort_values("days_late", ascending=False)
+    if overdue.empty:
+        st.write("Nothing is overdue.")
+    else:
+        st.dataframe(_table(overdue), hide_index=True, width="stretch")
+
+    if len(result.contradictions):
+        st.markdown("#### Dates that contradict the flow")
+        c = result.contradictions.assign(
+            earlier=lambda d: d["earlier"].map(names).fillna(d["earlier"]),
+            later=lambda d: d["later"].map(names).fillna(d["later"]))
+        st.dataframe(c, hide_index=True, width="stretch")
+        st.caption("A later step is dated before an earlier one. Deadlines that use either "
+                   "date are withheld until the dates are corrected.")
+
+    st.markdown("#### Where drift sits: time taken against each limit")
+    _drift_chart(view)
+
+    st.markdown("#### A case's journey")
+    cases = list(load.dates.index)
+    chosen = st.selectbox("Case", cases, key="track_case") if len(cases) > 1 else cases[0]
+    _timeline(view[view["case_id"] == chosen], load.dates.loc[[chosen]], names)
+
+    with st.expander("Every deadline"):
+        st.dataframe(_table(view), hide_index=True, width="stretch")
+    st.download_button("Download the report (CSV)", report_csv(result),
+                       file_name=f"deadlines-{result.as_of.isoformat()}.csv", mime="text/csv",
+                       key="track_report")
+
+
+def _table(view: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "case": view["case_id"].astype(str), "from": view["step_from"], "to": view["step_to"],
+        "kind": view["kind"], "due": view["due"].dt.date, "status": view["status"],
+        "days late": view["days_late"], "legal basis": view["legal_basis"]})
+
+
+def _drift_chart(view: pd.DataFrame) -> None:
+    d = view[(view["kind"] != "statutory_min") & (view["status"] != WITHHELD)
+             & (view["allowed_days"] > 0)]
+    if d.empty:
+        st.write("No deadline to compare yet.")
+        return
+    d = d.assign(step=d["step_from"] + " → " + d["step_to"],
+                 share=d["taken_days"] / d["allowed_days"],
+                 open=d["to_date"].isna().map({True: "not yet happened",
+                                               False: "happened"}))
+    data = d[["case_id", "step", "share", "status", "taken_days", "allowed_days", "open"]]
+    base = alt.Chart(data)
+    points = base.mark_circle(size=60, opacity=0.7).encode(
+        x=alt.X("share:Q", title="time taken ÷ time allowed (1 = the limit)"),
+        y=alt.Y("step:N", title=None, sort="-x"),
+        color=alt.Color("status:N", scale=alt.Scale(domain=list(STATUS_COLOURS),
+                                                    range=list(STATUS_COLOURS.values()))),
+        tooltip=["case_id:N", "step:N", "taken_days:Q", "allowed_days:Q", "status:N",
+                 "open:N"])
+    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    st.altair_chart(points + rule, width="stretch")
+    st.caption("Each dot is one case's step. Right of the dashed line means over the limit; "
+               "open steps are measured to the as-of date.")
+
+
+def _timeline(items: pd.DataFrame, dates: pd.DataFrame, names: dict[str, str]) -> None:
+    row = dates.iloc[0].dropna()
+    if row.empty:
+        st.write("No dated milestones.")
+        return
+    events = pd.DataFrame({"step": [names.get(c, c) for c in row.index],
+                           "date": pd.to_datetime(row.to_numpy())})
+    marks: list[Any] = [alt.Chart(events).mark_point(filled=True, size=80, color="#1565c0")
+                        .encode(x=alt.X("date:T", title=None),
+                                y=alt.Y("step:N", title=None, sort=alt.SortField("date")),
+                                tooltip=["step:N", alt.Tooltip("date:T", format="%d/%m/%Y")])]
+    if not items.empty:
+        bars = items.assign(label=items["step_from"] + " → " + items["step_to"],
+                            start=items["from_date"], end=items["due"])
+        bars = bars[["label", "start", "end", "status", "step_to"]].rename(
+            columns={"step_to": "step"})
+        marks.insert(0, alt.Chart(bars).mark_bar(opacity=0.35, height=10).encode(
+            x="start:T", x2="end:T", y=alt.Y("step:N", sort=alt.SortField("start")),
+            color=alt.Color("status:N", scale=alt.Scale(domain=list(STATUS_COLOURS),
+                                                        range=list(STATUS_COLOURS.values()))),
+            tooltip=["label:N", alt.Tooltip("end:T", title="due", format="%d/%m/%Y"),
+                     "status:N"]))
+    st.altair_chart(alt.layer(*marks), width="stretch")
+    st.caption("Dots: the dates recorded. Bars: from each clock's start to its due date, "
+               "on the row of the step it waits for, coloured by status.")

@@ -1,0 +1,154 @@
+"""Start the app and drive Debian's Chromium: shared by the browser tests and benchmarks.
+
+Never ``playwright install``: the browser is the system's ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class App:
+    url: str
+    port: int
+    flows_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def run_app(flows_dir: Path, *, timeout: float = 60) -> Iterator[App]:
+    """``streamlit run`` on a free localhost port; stopped (by its own pid) afterwards."""
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"streamlit-{port}.log"
+    env = {**os.environ, "PERMANENCE_FLOWS_DIR": str(flows_dir)}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+           "--server.port", str(port), "--server.address", "localhost",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not become healthy")
+            time.sleep(0.2)
+        yield App(url, port, flows_dir, proc, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class Guard:
+    """Aborts and records every request that is not to the app on localhost."""
+
+    port: int
+    outside: list[str] = field(default_factory=list)
+
+    def allowed(self, url: str) -> bool:
+        return url.startswith((f"http://localhost:{self.port}/", f"ws://localhost:{self.port}/",
+                               "blob:", "data:", "about:"))
+
+    def attach(self, context: Any) -> None:
+        def handle(route: Any) -> None:
+            url = route.request.url
+            if self.allowed(url):
+                route.continue_()
+            else:
+                self.outside.append(url)
+                route.abort()
+
+        context.route("**/*", handle)
+        context.on("request", lambda r: None if self.allowed(r.url) else
+                   self.outside.append(r.url))
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                    headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def map_frame(page: Any, *, timeout: float = 30, not_count: int | None = None) -> Any:
+    """The map's frame once vis-network has drawn (and, optionally, a different count)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        handle = page.query_selector("iframe.map-frame")
+        frame = handle.content_frame() if handle else None
+        if frame is not None:
+            try:
+                n = frame.evaluate("document.body && document.body.getAttribute("
+                                   "'data-map-ready') ? mapNodeCount() : -1")
+            except Exception:  # the frame is reloading
+                n = -1
+            if n >= 0 and (not_count is None or n != not_count):
+                return frame
+        time.sleep(0.01)
+    raise TimeoutError("the map was not drawn in time")
+
+
+def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
+    """Page coordinates of a step on the map (after bringing it into view)."""
+    frame.evaluate("id => mapNetwork.focus(id, {scale: 1.2, animation: false})", node)
+    pos = frame.evaluate("id => mapNetwork.canvasToDOM(mapNetwork.getPositions([id])[id])",
+                         node)
+    box = frame.evaluate("(() => { const r = document.getElementById('map')"
+                         ".getBoundingClientRect(); return [r.x, r.y]; })()")
+    fbox = frame.frame_element().bounding_box()
+    return fbox["x"] + box[0] + pos["x"], fbox["y"] + box[1] + pos["y"]
+
+
+def choose_first_lane(page: Any) -> None:
+    """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
+    page.get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option").filter(has_not_text="Select all").first.click()

@@ -1,0 +1,114 @@
+"""The app in a real browser: the map draws, clicks open details, nothing leaves localhost."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explorer.graph import flow_graph
+from explorer.load import load_flows
+from explorer.ui.pages import PAGES, available
+from tests.browser.harness import App, Guard, choose_first_lane, map_frame, node_point
+from tests.payloads import xss_flow_yaml
+
+pytestmark = pytest.mark.browser
+
+
+def _expected(app: App) -> tuple[str, int, Any]:
+    fs = load_flows(app.flows_dir)
+    fid = "all" if len(fs.flows) > 1 else sorted(fs.flows)[0]
+    G = flow_graph(fs, fid)
+    return fid, G.number_of_nodes(), G
+
+
+def _details_heading(page: Any, name: str, timeout: float = 15_000) -> None:
+    page.get_by_role("heading", name=name, exact=True).first.wait_for(timeout=timeout)
+
+
+def test_map_draws_every_step(guarded_page: tuple[Any, Guard], app: App,
+                              artifacts: Path) -> None:
+    page, guard = guarded_page
+    fid, count, _ = _expected(app)
+    page.goto(f"{app.url}/?flow={fid}")
+    frame = map_frame(page)
+    assert frame.evaluate("mapNodeCount()") == count
+    assert frame.frame_element().get_attribute("title").startswith("Map of ")
+    assert frame.frame_element().get_attribute("sandbox") == "allow-scripts"
+    page.screenshot(path=str(artifacts / "page-map.png"), full_page=True)
+    assert guard.outside == []
+
+
+def test_clicking_a_step_shows_its_details(guarded_page: tuple[Any, Guard], app: App,
+                                           artifacts: Path) -> None:
+    page, guard = guarded_page
+    fid, _, G = _expected(app)
+    page.goto(f"{app.url}/?flow={fid}")
+    frame = map_frame(page)
+    node = sorted(n for n in G if G.nodes[n]["kind"] == "meeting" and
+                  not G.nodes[n].get("external"))[0]
+    x, y = node_point(page, frame, node)
+    page.mouse.click(x, y)
+    _details_heading(page, str(G.nodes[node]["name"]))
+    page.wait_for_function("s => new URLSearchParams(location.search).get('step') === s", arg=node)
+    page.screenshot(path=str(artifacts / "page-map-details.png"), full_page=True)
+    assert guard.outside == []
+
+
+def test_filter_changes_the_drawn_map(guarded_page: tuple[Any, Guard], app: App) -> None:
+    page, _ = guarded_page
+    fid, count, _ = _expected(app)
+    page.goto(f"{app.url}/?flow={fid}")
+    map_frame(page)
+    choose_first_lane(page)
+    frame = map_frame(page, not_count=count)
+    assert 0 < frame.evaluate("mapNodeCount()") < count
+
+
+@pytest.mark.parametrize("path", ["your-flow", "sources", "glossary"]
+                         + [p.url_path for p in PAGES if p.optional and available(p)])
+def test_each_page_offline_with_screenshot(guarded_page: tuple[Any, Guard], app: App,
+                                           artifacts: Path, path: str) -> None:
+    page, guard = guarded_page
+    page.goto(f"{app.url}/{path}")
+    page.get_by_test_id("stMainBlockContainer").wait_for()
+    page.locator("h1").first.wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    assert not page.get_by_test_id("stException").count()
+    page.screenshot(path=str(artifacts / f"page-{path}.png"), full_page=True)
+    assert guard.outside == [], guard.outside
+
+
+def test_uploaded_script_payloads_run_nothing(guarded_page: tuple[Any, Guard], app: App,
+                                              artifacts: Path, tmp_path: Path) -> None:
+    page, guard = guarded_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    source = sorted(load_flows(app.flows_dir).sources)[0]
+    upload = tmp_path / "xss.yaml"
+    upload.write_bytes(xss_flow_yaml(source))
+    page.goto(f"{app.url}/your-flow")
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_text(re.compile("is a valid flow")).wait_for(timeout=20_000)
+    # The uploaded flow is chosen after a valid upload: wait for its (payload) map.
+    frame = map_frame(page)
+    for _ in range(50):
+        if frame.evaluate("mapNodeCount()") == 4:
+            break
+        page.wait_for_timeout(100)
+        frame = map_frame(page)
+    for node in ("start_here", "choose", "end_one", "end_two"):
+        x, y = node_point(page, frame, node)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(300)
+    x, y = node_point(page, frame, "start_here")
+    page.mouse.click(x, y)
+    page.get_by_text("The child and family").wait_for(timeout=15_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifacts / "page-your-flow-xss.png"), full_page=True)
+    assert dialogs == []
+    assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
+    assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
+    assert guard.outside == []

@@ -1,0 +1,97 @@
+"""The Track page without a browser (AppTest): the example caseload, bad input, the form."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def _app() -> None:
+    import datetime as dt
+
+    import streamlit as st
+
+    from explorer.load import load_flows
+    from explorer.ui.track_page import render
+
+    @st.cache_resource
+    def shipped():  # type: ignore[no-untyped-def]
+        return load_flows()  # the shipped flows, loaded once for every test's reruns
+
+    # A fixed as-of date, so the example's statuses do not drift with the calendar.
+    st.session_state.setdefault("track_as_of", dt.date(2026, 11, 22))
+    render(shipped())
+
+
+def _page() -> AppTest:
+    at = AppTest.from_function(_app, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_page_says_nothing_uploaded_is_stored_logged_or_sent() -> None:
+    at = _page()
+    text = " ".join(i.value for i in at.info)
+    assert "not stored" in text and "logged" in text and "sent" in text
+
+
+def test_loading_the_example_shows_counts_by_status() -> None:
+    at = _page()
+    at.button(key="track_load_example").click().run()
+    assert not at.exception and not at.error
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert set(metrics) == {"Met", "Missed (late)", "Overdue", "Due soon", "Pending",
+                            "Too early"}
+    assert metrics["Overdue"] >= 1 and metrics["Too early"] == 1
+    assert sum(metrics.values()) > 12
+
+
+def test_example_dashboard_draws_the_drift_and_timeline_charts() -> None:
+    at = _page()
+    at.button(key="track_load_example").click().run()
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    assert "time taken" in json.dumps(specs[0])
+
+
+def test_choosing_another_case_redraws_its_timeline() -> None:
+    at = _page()
+    at.button(key="track_load_example").click().run()
+    at.selectbox(key="track_case").set_value("EXAMPLE-007").run()
+    assert not at.exception and not at.error
+    assert any("contradict" in c.value for c in at.caption)
+
+
+def test_bad_upload_shows_row_problems_and_tracks_the_good_rows() -> None:
+    at = _page()
+    at.session_state["track_source"] = (
+        "upload.csv", b"case_id,place_of_safety,grounds_hearing\nOK,2026-01-30,\n"
+                      b"BAD,2026-02-30,\n")
+    at.run()
+    assert not at.exception
+    assert any("1 row(s) skipped" in w.value for w in at.warning)
+    assert any("row 2 (line 3), column 'place_of_safety'" in c.value for c in at.code)
+    assert {m.label: int(m.value) for m in at.metric}["Overdue"] == 1
+
+
+def test_empty_upload_is_an_error_message_not_a_trace() -> None:
+    at = _page()
+    at.session_state["track_source"] = ("empty.csv", b"")
+    at.run()
+    assert not at.exception
+    assert any("empty" in e.value for e in at.error)
+
+
+def test_one_case_form_tracks_the_entered_dates() -> None:
+    import datetime as dt
+
+    at = _page()
+    at.date_input(key="track_f_place_of_safety").set_value(dt.date(2026, 11, 18))
+    at.text_input[0].set_value("FORM-1")
+    at.button[-1].click()  # the form's submit button is drawn last in the form
+    at.run()
+    assert not at.exception
+    assert any("case FORM-1" in s.value for s in at.subheader)
+    assert {m.label: int(m.value) for m in at.metric}["Due soon"] == 1
