@@ -192,3 +192,28 @@ def test_every_abbreviation_in_any_flow_is_in_the_glossary(shipped: FlowSet) -> 
                     if m.group(1) not in known:
                         missing.add(f"{fid}:{item.id}: {m.group(1)}")
     assert sorted(missing) == []
+
+
+def test_reporter_milestones_do_not_contradict_a_cpo_case_order(shipped: FlowSet) -> None:
+    """CHSA 2011 s.43, s.66(1)(a)(i): in a CPO case the Reporter has notice of the order (the
+    referral) before the second working day hearing. The general referral_to_reporter and
+    reporter_decision milestones must not be drawn after (or before) the CPO route's steps,
+    or a real case's dates would be flagged as contradicting the flow (legal review, 2026)."""
+    from explorer.tracking import order_pairs
+
+    cpo_route = {"cpo_granted", "place_of_safety", "cpo_prevents_removal",
+                 "second_working_day_hearing", "cpo_sheriff_application",
+                 "cpo_sheriff_decision", "cpo_reporter_inquiry", "cpo_reporter_decision"}
+    pairs = set(order_pairs(shipped))
+    clashes = [(a, b) for a, b in pairs
+               if {a, b} & {"referral_to_reporter", "reporter_decision"} and {a, b} & cpo_route]
+    assert clashes == []
+
+
+def test_s46_hearing_counts_from_an_order_preventing_removal(graph: nx.DiGraph) -> None:
+    """CHSA 2011 s.46(3) applies only to an order preventing removal; where removal is
+    authorised, s.45(3) counts from the day of removal, not from the order."""
+    ts = only_timescale(graph, "cpo_prevents_removal", "second_working_day_hearing")
+    assert (ts.limit, ts.unit, ts.kind) == (2, "working_days", "statutory_fixed")
+    assert ("chsa_2011", "s.46(3)") in provisions(ts)
+    assert timescales_between(graph, "cpo_granted", "second_working_day_hearing") == []

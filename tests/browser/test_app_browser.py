@@ -112,3 +112,18 @@ def test_uploaded_script_payloads_run_nothing(guarded_page: tuple[Any, Guard], a
     assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0
     assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
     assert guard.outside == []
+
+
+def test_track_page_loads_the_example_caseload(guarded_page: tuple[Any, Guard], app: App,
+                                               artifacts: Path) -> None:
+    page, guard = guarded_page
+    page.goto(f"{app.url}/track")
+    page.get_by_role("button", name="Load the example").click()
+    page.get_by_text("Overdue, most overdue first").wait_for(timeout=30_000)
+    page.get_by_text(re.compile(r"case\(s\) tracked at")).wait_for(timeout=10_000)
+    page.wait_for_timeout(800)
+    assert not page.get_by_test_id("stException").count()
+    metrics = page.get_by_test_id("stMetricValue")
+    assert metrics.count() >= 5
+    page.screenshot(path=str(artifacts / "page-track-example.png"), full_page=True)
+    assert guard.outside == [], guard.outside
