@@ -152,6 +152,12 @@ class Timescale(Strict):
     confidence: Confidence
     status: RuleStatus = "current"
     history: Text | None = Field(default=None, description="Earlier values of this rule.")
+    window: bool = Field(
+        default=False,
+        description="The TO step is a right that may never be used (an appeal, an "
+        "application): the limit closes a window rather than setting a duty, so a window "
+        "that passes unused is not overdue.",
+    )
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
@@ -229,6 +235,7 @@ class TransitionTimescale(Strict):
     confidence: Confidence
     status: RuleStatus = "current"
     history: Text | None = None
+    window: bool = False
 
 
 class Transition(Strict):

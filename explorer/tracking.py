@@ -20,6 +20,11 @@ gives the due date and a status:
 ``too_early``  a statutory minimum broken (an adoption order before 13 weeks with the
                adopters), or a fixed-day step held before its day.
 
+Two kinds of item are withheld rather than called overdue: a window that passed
+unused (an appeal period: a right, not a duty), and a step the case has gone past
+(a later step on another branch is dated, so the step did not happen on this journey
+or its date is missing).
+
 Dates that contradict a flow's order (step B follows step A on every route, yet B's
 date is before A's) are reported as contradictions, and the deadlines that use
 either date are withheld rather than computed from a date that must be wrong.
@@ -62,6 +67,7 @@ from explorer.calendar import (
     due_dates,
     earliest_dates,
 )
+from explorer.checks import closing_join
 from explorer.graph import dag, flow_graph, step_id
 from explorer.milestones import ALL_MILESTONES
 
@@ -459,6 +465,8 @@ class Rule:
     confidence: str
     consequence: str | None = None
     applies_when: str | None = None
+    #: The TO step is a right that may go unused (an appeal): past due is not overdue.
+    window: bool = False
 
     @property
     def key(self) -> str:
@@ -490,7 +498,43 @@ def tracking_rules(fs: object) -> list[Rule]:
         seen.add(key)
         out.append(Rule(a, b, float(ts.limit), ts.unit, ts.kind, ts.counting,
                         tuple((lb.source, lb.provision) for lb in ts.legal_basis),
-                        ts.confidence, ts.consequence, ts.applies_when))
+                        ts.confidence, ts.consequence, ts.applies_when, ts.window))
+    return out
+
+
+def moved_past(fs: object, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
+    """For each rule, the steps whose date shows the case has gone past its TO step.
+
+    Step C counts for rule A -> B when C can follow A, B can no longer follow C (not
+    even through a repeat edge), and C and B are not on parallel tracks of the same
+    concurrency section (where both happen). Once such a C is dated and B is not, B
+    did not happen on this journey, or its date is missing: either way it is no longer
+    "overdue", and the item is withheld with that reason.
+
+    >>> from explorer.load import load_flows
+    >>> fs = load_flows()
+    >>> rules = [r for r in tracking_rules(fs) if r.key == "concern_raised->prebirth_cppm"]
+    >>> "cppm" in moved_past(fs, rules)[rules[0].key]
+    True
+    """
+    G = flow_graph(fs, "all")
+    D = dag(G)
+    after_dag = {n: nx.descendants(D, n) for n in D.nodes}
+    after_any = {n: nx.descendants(G, n) for n in G.nodes}
+    sections: list[set[str]] = []
+    for p in (n for n, k in G.nodes(data="kind") if k == "parallel"):
+        j = closing_join(D, p)
+        if j is not None:
+            sections.append(after_dag[p] & (nx.ancestors(D, j) | {j}))
+    out: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        a, b = rule.from_, rule.to
+        if a not in G or b not in G:
+            continue
+        out[rule.key] = tuple(sorted(
+            c for c in after_dag[a]
+            if c != b and b not in after_any[c]
+            and not any(c in sec and b in sec for sec in sections)))
     return out
 
 
@@ -565,7 +609,8 @@ def _days(a: np.ndarray) -> np.ndarray:
 @_quiet_gc()
 def track(caseload: Caseload, rules: Sequence[Rule], *, as_of: dt.date,
           due_soon_days: int = 14, pairs: Iterable[tuple[str, str]] = (),
-          recurring: Collection[str] = ()) -> TrackResult:
+          recurring: Collection[str] = (),
+          past: Mapping[str, Sequence[str]] | None = None) -> TrackResult:
     """Every case's deadlines at ``as_of``, vectorised over cases for each rule.
 
     ``pairs`` (from :func:`order_pairs`) are the orderings to check. A TO date before
@@ -573,7 +618,10 @@ def track(caseload: Caseload, rules: Sequence[Rule], *, as_of: dt.date,
     step and counts as not yet happened. ``recurring`` steps (normally
     :data:`LATEST_DATE_STEPS`) hold their latest date: where a rule's TO is one and
     that date is after the due date, an earlier round may have been in time, so the
-    item is withheld rather than called missed.
+    item is withheld rather than called missed. ``past`` (from :func:`moved_past`)
+    names, for each rule, the steps whose date shows the case went past its TO step:
+    such an item is withheld, not overdue. A window rule (an appeal period) that
+    passed unused is withheld too: nobody was obliged to appeal.
     """
     if due_soon_days < 0:
         raise ValueError("due_soon_days must be 0 or more")
@@ -664,6 +712,23 @@ def track(caseload: Caseload, rules: Sequence[Rule], *, as_of: dt.date,
             if why not in reasons:
                 reasons.append(why)
             reason[unknowable] = reasons.index(why)
+        open_ = ~happened & ~contradicted
+        later = [index[c] for c in (past or {}).get(rule.key, ()) if c in index]
+        if later:
+            after = grid[has][:, later]
+            went_on = (~np.isnat(after) & (after >= start[:, None])).any(axis=1) & open_
+            if went_on.any():
+                why = (f"the case has gone past '{rule.to}' (a later step is dated): it did "
+                       "not happen on this journey, or its date is missing")
+                if why not in reasons:
+                    reasons.append(why)
+                reason[went_on & (reason == 0)] = reasons.index(why)
+        if rule.window:
+            closed = open_ & (overdue_by > 0)
+            why = (f"the window for '{rule.to}' closed unused: it is a right, not a duty")
+            if why not in reasons:
+                reasons.append(why)
+            reason[closed & (reason == 0)] = reasons.index(why)
         status = np.where(reason > 0, code[WITHHELD], status)
         for name, arr in (("case", case_no[has]), ("rule", np.full(len(start), k)),
                           ("start", start), ("end", end), ("due", due), ("status", status),
@@ -718,8 +783,16 @@ def track_caseload(fs: object, data: bytes | str, *, as_of: dt.date, due_soon_da
                    max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Caseload, TrackResult]:
     """Read a caseload and track it against every flow of ``fs``: the one call callers need."""
     load = read_caseload(data, as_of=as_of, columns=known_columns(fs), max_bytes=max_bytes)
-    return load, track(load, tracking_rules(fs), as_of=as_of, due_soon_days=due_soon_days,
-                       pairs=order_pairs(fs), recurring=LATEST_DATE_STEPS)
+    return load, track_against(fs, load, as_of=as_of, due_soon_days=due_soon_days)
+
+
+def track_against(fs: object, load: Caseload, *, as_of: dt.date, due_soon_days: int = 14
+                  ) -> TrackResult:
+    """Track a read caseload against every rule of ``fs``, with the flows' order checks."""
+    rules = tracking_rules(fs)
+    return track(load, rules, as_of=as_of, due_soon_days=due_soon_days,
+                 pairs=order_pairs(fs), recurring=LATEST_DATE_STEPS,
+                 past=moved_past(fs, rules))
 
 
 # -- output -------------------------------------------------------------------------------

@@ -445,3 +445,47 @@ def test_caseload_results_equal_case_by_case_results(fs: FlowSet) -> None:
     a = together.items[key + cmp].astype(text_cols).sort_values(key).reset_index(drop=True)
     b = alone[key + cmp].astype(text_cols).sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
+
+
+# -- windows and journeys that went another way (shipped flows) ----------------------------
+
+
+def shipped_items(text: str, as_of: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
+    from explorer.tracking import to_json, track_caseload
+
+    load, result = track_caseload(load_flows(), text.encode(), as_of=as_of)
+    (case,) = to_json(load, result)["cases"]
+    out = {(i["from"], i["to"]): i for i in case["items"]}
+    out.update({(w["from"], w["to"]): {**w, "status": "withheld"} for w in case["withheld"]})
+    return out
+
+
+def test_unused_appeal_window_is_not_overdue() -> None:
+    """CHSA 2011 s.154(5): an appeal within 21 days is a right; nobody must appeal."""
+    items = shipped_items("case_id,hearing_decision,appeal_lodged\nA-1,2026-03-02,\n",
+                          dt.date(2026, 6, 1))
+    got = items[("hearing_decision", "appeal_lodged")]
+    assert got["status"] == "withheld" and "window" in got["reason"]
+
+
+def test_open_appeal_window_is_still_shown() -> None:
+    """Within the 21 days the window is open: the item stays, due soon."""
+    items = shipped_items("case_id,hearing_decision,appeal_lodged\nA-1,2026-03-02,\n",
+                          dt.date(2026, 3, 10))
+    assert items[("hearing_decision", "appeal_lodged")]["status"] == "due_soon"
+
+
+def test_prebirth_meeting_is_not_overdue_once_an_initial_cppm_is_dated() -> None:
+    """NG 2021 App. D: the pre-birth CPPM applies to an unborn child; an initial CPPM
+    means the case went the other way."""
+    items = shipped_items("case_id,concern_raised,cppm,prebirth_cppm\n"
+                          "A-1,2026-01-05,2026-01-26,\n", dt.date(2026, 6, 1))
+    got = items[("concern_raised", "prebirth_cppm")]
+    assert got["status"] == "withheld" and "gone past" in got["reason"]
+
+
+def test_step_not_yet_passed_is_still_overdue() -> None:
+    """With nothing later dated, a missing grounds hearing after removal is overdue (s.54)."""
+    items = shipped_items("case_id,place_of_safety,grounds_hearing\nA-1,2026-01-05,\n",
+                          dt.date(2026, 6, 1))
+    assert items[("place_of_safety", "grounds_hearing")]["status"] == "overdue"

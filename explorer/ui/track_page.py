@@ -19,7 +19,6 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 from explorer.load import FlowSet
 from explorer.milestones import MILESTONES
 from explorer.tracking import (
-    LATEST_DATE_STEPS,
     MAX_UPLOAD_BYTES,
     STATUSES,
     WITHHELD,
@@ -27,13 +26,11 @@ from explorer.tracking import (
     TrackResult,
     caseload_from_rows,
     known_columns,
-    order_pairs,
     problems_csv,
     read_caseload,
     report_csv,
     template_csv,
-    track,
-    tracking_rules,
+    track_against,
 )
 from explorer.ui.common import md
 
@@ -106,8 +103,7 @@ def _page(fs: FlowSet) -> None:
     _problems(load)
     if load.fatal or load.dates.empty:
         return
-    result = track(load, tracking_rules(fs), as_of=as_of, due_soon_days=int(soon),
-                   pairs=order_pairs(fs), recurring=LATEST_DATE_STEPS)
+    result = track_against(fs, load, as_of=as_of, due_soon_days=int(soon))
     _dashboard(fs, load, result)
 
 
