@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["explorer.analysis", "explorer.routes", "explorer.critical", "explorer.reach",
-           "explorer.simulate", "explorer.synthetic"]
+           "explorer.simulate", "explorer.synthetic", "explorer.pathways"]
 
 
 @pytest.mark.parametrize("name", MODULES)

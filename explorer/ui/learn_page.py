@@ -1,0 +1,304 @@
+"""Learn (for trainees): walk a child's journey with the clock running, a quiz, the glossary.
+
+The journey is an immutable :class:`explorer.journey.Journey` kept in the session;
+each move stores the one before it, so undo is taking the last one back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from explorer.graph import ALL, flow_graph, starts
+from explorer.journey import Choice, ClockItem, Journey, advance, choices, clock, start_journey
+from explorer.load import FlowSet
+from explorer.quiz import Question, make_quiz
+from explorer.ui.common import md
+from explorer.ui.glossary_page import glossary_search
+from explorer.wording import KIND_WORDS, cite
+
+TITLE = "Learn"
+K_FLOW = "learn_flow"
+K_START = "learn_start"
+K_JOURNEY = "learn_journey"
+K_HISTORY = "learn_history"
+K_OF = "learn_journey_of"
+K_OWN_DAYS = "learn_own_days"
+K_DAYS = "learn_days"
+K_DAYS_POS = "learn_days_pos"
+K_QFLOW = "learn_quiz_flow"
+K_QSEED = "learn_quiz_seed"
+K_QN = "learn_quiz_n"
+K_QCHECKED = "learn_quiz_checked"
+
+#: Plain words for a clock's status; a symbol too, so nothing is told by colour alone.
+STATUS_WORDS = {"met": "✅ met", "missed": "❌ missed (late)", "overdue": "⚠️ overdue",
+                "pending": "⏳ pending", "too_early": "⛔ too early"}
+STATUS_COLOURS = {"met": "#1a7f37", "missed": "#b42318", "overdue": "#b54708",
+                  "pending": "#475467", "too_early": "#6941c6", "step": "#1f6feb"}
+
+
+def _flow_label(fs: FlowSet, fid: str) -> str:
+    return "The whole system (all flows)" if fid == ALL else f"{fs.flows[fid].title} ({fid})"
+
+
+def _name(G: nx.DiGraph, node: str) -> str:
+    return str(G.nodes[node]["name"]) if node in G else node
+
+
+# -- the journey ------------------------------------------------------------------------
+
+
+def _journey_starts(G: nx.DiGraph) -> list[str]:
+    own = [s for s in starts(G) if not G.nodes[s].get("external")]
+    return own or sorted(n for n in G if not G.nodes[n].get("external"))[:1]
+
+
+def _restart(flow_id: str, start: str, fs: FlowSet) -> None:
+    st.session_state[K_JOURNEY] = start_journey(flow_graph(fs, flow_id), start)
+    st.session_state[K_HISTORY] = ()
+    st.session_state[K_OF] = (flow_id, start)
+
+
+def _move(flow_id: str, choice: Choice, fs: FlowSet) -> None:
+    """A choice button: advance the journey, keeping the old one for undo."""
+    journey: Journey = st.session_state[K_JOURNEY]
+    days = float(st.session_state[K_DAYS]) if st.session_state.get(K_OWN_DAYS) else None
+    try:
+        new = advance(flow_graph(fs, flow_id), journey, choice, days)
+    except Exception as exc:  # a stale button after a change of flow: say so, keep the journey
+        st.session_state["learn_move_error"] = str(exc)
+        return
+    st.session_state[K_HISTORY] = (*st.session_state.get(K_HISTORY, ()), journey)
+    st.session_state[K_JOURNEY] = new
+
+
+def _undo() -> None:
+    history = st.session_state.get(K_HISTORY, ())
+    if history:
+        st.session_state[K_JOURNEY] = history[-1]
+        st.session_state[K_HISTORY] = history[:-1]
+
+
+def _choice_label(G: nx.DiGraph, c: Choice) -> str:
+    bits = [f"→ {_name(G, c.to)}"]
+    if c.label:
+        bits.append(c.label)
+    if c.share is not None:
+        bits.append(f"about {c.share:.0%} of cases")
+    if c.likely_days is not None:
+        bits.append(f"likely {c.likely_days:g} days")
+    if c.repeat:
+        bits.append("repeats")
+    return " · ".join(bits)
+
+
+def _clock_table(G: nx.DiGraph, fs: FlowSet, items: list[ClockItem]) -> pd.DataFrame:
+    rows = []
+    for it in items:
+        ts = it.timescale
+        rows.append({
+            "Status": STATUS_WORDS.get(it.status, it.status),
+            "Rule": it.rule,
+            "From": _name(G, ts.from_.rsplit(":", 1)[-1]),
+            "To": _name(G, ts.to.rsplit(":", 1)[-1]),
+            "Kind": KIND_WORDS.get(ts.kind, ts.kind),
+            "Started (day)": round(it.started_day, 1),
+            "Due (day)": round(it.due_day, 1),
+            "Done (day)": None if it.done_day is None else round(it.done_day, 1),
+            "Legal basis": "; ".join(cite(lb, fs.sources) for lb in ts.legal_basis),
+        })
+    return pd.DataFrame(rows)
+
+
+def timeline_rows(G: nx.DiGraph, journey: Journey, items: list[ClockItem]
+                  ) -> list[dict[str, Any]]:
+    """Bars for the chart: each step from its day to the next step's, then each clock."""
+    rows: list[dict[str, Any]] = []
+    visits = journey.visits
+    for i, v in enumerate(visits):
+        later = [w.day for w in visits[i + 1:] if w.day >= v.day]
+        end = later[0] if later else v.day
+        rows.append({"row": f"{i + 1}. {_name(G, v.step)}", "order": i, "start": v.day,
+                     "end": end, "type": "step", "what": "Step reached"})
+    for j, it in enumerate(items):
+        ts = it.timescale
+        label = (f"Clock: {it.rule} ({_name(G, ts.from_.rsplit(':', 1)[-1])} → "
+                 f"{_name(G, ts.to.rsplit(':', 1)[-1])})")
+        rows.append({"row": label, "order": len(visits) + j, "start": it.started_day,
+                     "end": it.due_day, "type": it.status,
+                     "what": STATUS_WORDS.get(it.status, it.status)})
+    return rows
+
+
+def _timeline(G: nx.DiGraph, journey: Journey, items: list[ClockItem]) -> None:
+    df = pd.DataFrame(timeline_rows(G, journey, items))
+    rows = list(df.sort_values("order")["row"])
+    colour = alt.Color("type:N", title="Bar", scale=alt.Scale(
+        domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())))
+    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=420))
+    tooltip = [alt.Tooltip("row:N", title="What"), alt.Tooltip("what:N", title="Status"),
+               alt.Tooltip("start:Q", title="From day", format=".1f"),
+               alt.Tooltip("end:Q", title="To day", format=".1f")]
+    base = alt.Chart(df)
+    bars = base.mark_bar(height=12).encode(x=alt.X("start:Q", title="Day of the journey"),
+                                           x2="end:Q", y=y, color=colour, tooltip=tooltip)
+    # Arrivals as points: a step passed the same day still shows.
+    points = base.mark_point(filled=True, size=60).encode(x="start:Q", y=y, color=colour,
+                                                          shape=alt.Shape("type:N", title="Bar"),
+                                                          tooltip=tooltip)
+    chart = (bars + points).properties(height=max(120, 24 * len(rows)),
+                                       title="The journey so far and its clocks")
+    st.altair_chart(chart, width="stretch", key="learn_timeline")
+
+
+def _journey_section(fs: FlowSet) -> None:
+    st.subheader("Walk a child's journey", anchor=False)
+    st.markdown("Choose at each step what happens next. The days spent on each move "
+                "default to the flows' likely estimates; the legal clocks run as you go.")
+    flow_ids = sorted(fs.flows)
+    options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
+    if st.session_state.get(K_FLOW) not in options:
+        st.session_state[K_FLOW] = ALL if ALL in options else options[0]
+    c1, c2 = st.columns(2)
+    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: _flow_label(fs, f))
+    G = flow_graph(fs, flow_id)
+    start_options = _journey_starts(G)
+    if st.session_state.get(K_START) not in start_options:
+        st.session_state[K_START] = start_options[0]
+    start = c2.selectbox("Start at", start_options, key=K_START,
+                         format_func=lambda n: _name(G, n))
+    if st.session_state.get(K_OF) != (flow_id, start) or K_JOURNEY not in st.session_state:
+        _restart(flow_id, start, fs)
+    journey: Journey = st.session_state[K_JOURNEY]
+    if err := st.session_state.pop("learn_move_error", None):
+        st.warning(f"That move is not open now: {md(err)}")
+
+    b1, b2, _ = st.columns([1, 1, 4])
+    b1.button("Undo last move", key="learn_undo", on_click=_undo,
+              disabled=not st.session_state.get(K_HISTORY))
+    b2.button("Restart", key="learn_restart", on_click=_restart, args=(flow_id, start, fs))
+
+    moves = len(journey.visits) - 1
+    st.markdown(f"**Day {journey.today:g}** of the journey · {moves} move(s) so far")
+    open_choices = choices(G, journey)
+    if journey.finished or not open_choices:
+        last = journey.visits[-1].step
+        node = G.nodes[last]
+        where = ""
+        if node.get("external"):
+            other = fs.flows.get(node["flow"])
+            where = f" The journey continues in {md(other.title if other else node['flow'])}."
+        st.success(f"The journey has ended at **{md(node['name'])}** on day "
+                   f"{journey.today:g}.{where} Undo or restart to try another path.")
+    else:
+        default = max(open_choices, key=lambda c: c.share or 0.0).likely_days or 0.0
+        pos = (len(journey.visits), journey.tokens)
+        if st.session_state.get(K_DAYS_POS) != pos:
+            # A new position: the days box starts again from the likely estimate here.
+            st.session_state[K_DAYS_POS] = pos
+            st.session_state[K_DAYS] = float(default)
+        d1, d2 = st.columns([1, 2])
+        own = d1.checkbox("Set the days spent myself", key=K_OWN_DAYS)
+        d2.number_input("Days spent on the next move", min_value=0.0, max_value=3650.0,
+                        step=1.0, key=K_DAYS, disabled=not own,
+                        help="Otherwise each move takes its likely estimate")
+        for tok in journey.tokens:
+            s = G.nodes[tok]["step"]
+            with st.container(border=True):
+                st.markdown(f"**You are at: {md(s.name)}** (day {journey.day_of(tok) or 0:g})")
+                st.markdown(md(s.description))
+                if s.child_and_family:
+                    st.caption("The child and family: " + md(s.child_and_family))
+                for c in (c for c in open_choices if c.frm == tok):
+                    st.button(md(_choice_label(G, c)), key=f"learn_go_{c.frm}_{c.to}",
+                              on_click=_move, args=(flow_id, c, fs), width="stretch")
+
+    items = clock(G, journey)
+    st.markdown("**The clock**")
+    if items:
+        counts = {k: sum(1 for it in items if it.status == k) for k in STATUS_WORDS}
+        st.caption(" · ".join(f"{STATUS_WORDS[k]}: {n}" for k, n in counts.items() if n))
+        st.dataframe(_clock_table(G, fs, items), hide_index=True, width="stretch",
+                     key="learn_clock_table")
+        st.caption("Working days are approximated as 7/5 calendar days on this walk; the "
+                   "Track page counts them exactly.")
+    else:
+        st.caption("No legal clock has started yet.")
+    _timeline(G, journey, items)
+
+
+# -- the quiz ---------------------------------------------------------------------------
+
+
+def _quiz_section(fs: FlowSet) -> None:
+    st.subheader("Quiz", anchor=False)
+    st.markdown("Questions made from the flows' time limits. Each answer comes with its "
+                "source. Change the quiz number for a new set.")
+    flow_ids = sorted(fs.flows)
+    options = [ALL, *flow_ids] if len(flow_ids) > 1 else flow_ids
+    if st.session_state.get(K_QFLOW) not in options:
+        st.session_state[K_QFLOW] = options[0]
+    c1, c2, c3 = st.columns([2, 1, 1])
+    flow_id = c1.selectbox("Questions about", options, key=K_QFLOW,
+                           format_func=lambda f: _flow_label(fs, f))
+    seed = int(c2.number_input("Quiz number", min_value=0, max_value=9999, value=1, step=1,
+                               key=K_QSEED))
+    n = int(c3.number_input("Questions", min_value=1, max_value=20, value=5, step=1,
+                            key=K_QN))
+    quiz = make_quiz(fs, flow_id, n=n, seed=seed)
+    if not quiz:
+        st.info("This flow has no numbered, cited time limit to ask about.")
+        return
+    quiz_id = f"{flow_id}_{seed}_{n}"
+    checked = st.session_state.get(K_QCHECKED) == quiz_id
+    answers: list[str | None] = []
+    for i, q in enumerate(quiz):
+        answers.append(st.radio(f"{i + 1}. {md(q.text)}", q.options, index=None,
+                                key=f"learn_q_{quiz_id}_{i}", format_func=md))
+        if checked:
+            _feedback(q, answers[-1])
+    st.button("Check my answers", key="learn_quiz_check", on_click=_check, args=(quiz_id,),
+              type="primary")
+    if checked:
+        right = sum(1 for q, a in zip(quiz, answers, strict=True) if a == q.answer)
+        st.markdown(f"**Score: {right} of {len(quiz)}**")
+
+
+def _check(quiz_id: str) -> None:
+    st.session_state[K_QCHECKED] = quiz_id
+
+
+def _feedback(q: Question, answer: str | None) -> None:
+    if answer is None:
+        st.info(f"Not answered. The answer: **{md(q.answer)}**.")
+    elif answer == q.answer:
+        st.success(f"Right: **{md(q.answer)}**.")
+    else:
+        st.warning(f"Not quite: the answer is **{md(q.answer)}**.")
+    st.caption(f"{md(q.explanation)}  \nSource: {md(q.source)}")
+
+
+# -- the page ---------------------------------------------------------------------------
+
+
+def render(fs: FlowSet) -> None:
+    st.title("Learn the system", anchor=False)
+    st.markdown("For trainees: walk a child's journey, test yourself, look terms up. A "
+                "learning aid, not legal advice.")
+    if not fs.flows:
+        st.info("No flow could be loaded, so there is no journey or quiz; the glossary "
+                "still works.")
+        glossary_search(fs, key="learn_glossary_search")
+        return
+    t1, t2, t3 = st.tabs(["Walk a journey", "Quiz", "Glossary"])
+    with t1:
+        _journey_section(fs)
+    with t2:
+        _quiz_section(fs)
+    with t3:
+        glossary_search(fs, key="learn_glossary_search")

@@ -1,0 +1,248 @@
+"""Pathways (for panel members): from a hearing or any step, what can be decided and what follows.
+
+The analysis is :func:`explorer.pathways.pathway`; this page only lays it out. The
+URL carries ``flow`` and ``step`` so a view can be shared.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from explorer.graph import ALL, flow_graph
+from explorer.load import FlowSet
+from explorer.pathways import (
+    QUICK_STEPS,
+    Citation,
+    Deadline,
+    Decision,
+    Outcome,
+    Pathway,
+    default_step,
+    hearing_steps,
+    pathway,
+)
+from explorer.ui.common import md, query_param, set_query_params
+from explorer.ui.details import safe_url
+
+TITLE = "Pathways"
+K_FLOW = "pathways_flow"
+K_STEP = "pathways_step"
+K_ONLY = "pathways_only_hearings"
+K_INIT = "pathways_inited"
+#: Outcomes listed per option: the rest are summed, so a long tail does not bury the table.
+TOP_OUTCOMES = 5
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached(flow_id: str, step: str, _fs: FlowSet, _key: int) -> tuple[FlowSet, Pathway]:
+    return _fs, pathway(_fs, flow_graph(_fs, flow_id), step)
+
+
+def _pathway(flow_id: str, step: str, fs: FlowSet) -> Pathway:
+    """The pathway, cached per FlowSet (the data layer keeps one per file content)."""
+    owner, p = _cached(flow_id, step, fs, id(fs))
+    if owner is not fs:
+        # An id can be reused once a FlowSet is dropped: never serve another set's answer.
+        p = pathway(fs, flow_graph(fs, flow_id), step)
+    return p
+
+
+def _flow_label(fs: FlowSet, fid: str) -> str:
+    return "The whole system (all flows)" if fid == ALL else f"{fs.flows[fid].title} ({fid})"
+
+
+def _flow_of_step(fs: FlowSet, step: str) -> str | None:
+    for fid, flow in sorted(fs.flows.items()):
+        if any(s.id == step for s in flow.steps):
+            return fid
+    return None
+
+
+def _init_from_query(fs: FlowSet, options: list[str]) -> None:
+    """Deep link: flow and step from the URL, read once on the page's first run."""
+    if st.session_state.get(K_INIT):
+        return
+    st.session_state[K_INIT] = True
+    flow, step = query_param("flow"), query_param("step")
+    if flow in options:
+        st.session_state[K_FLOW] = flow
+    elif step and _flow_of_step(fs, step):
+        st.session_state[K_FLOW] = _flow_of_step(fs, step)
+    if step:
+        st.session_state[K_STEP] = step
+        # A linked step that is not a hearing must still be selectable.
+        st.session_state[K_ONLY] = False
+
+
+def _pick(fs: FlowSet, step: str) -> None:
+    """A quick button: open the step in the flow that holds it."""
+    fid = _flow_of_step(fs, step)
+    if fid and st.session_state.get(K_FLOW) != ALL:
+        st.session_state[K_FLOW] = fid
+    st.session_state[K_STEP] = step
+
+
+def _cite_line(c: Citation) -> str:
+    url = safe_url(c.url)
+    text = f"[{md(c.text)}]({url})" if url else md(c.text)
+    return text + (f": {md(c.note)}" if c.note else "")
+
+
+def _share(share: float | None) -> str:
+    return f"about {share:.0%} of cases" if share is not None else "no share given"
+
+
+def _outcomes_table(outcomes: tuple[Outcome, ...], fs: FlowSet) -> pd.DataFrame:
+    rows = []
+    for o in outcomes[:TOP_OUTCOMES]:
+        where = ""
+        if o.external_flow:
+            flow = fs.flows.get(o.external_flow)
+            where = f"continues in {flow.title if flow else o.external_flow}"
+        rows.append({"Ends at": o.name, "Chance": f"{o.probability:.0%}", "Note": where})
+    rest = sum(o.probability for o in outcomes[TOP_OUTCOMES:])
+    if rest > 0:
+        rows.append({"Ends at": f"{len(outcomes) - TOP_OUTCOMES} other end(s)",
+                     "Chance": f"{rest:.0%}", "Note": ""})
+    return pd.DataFrame(rows)
+
+
+def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str) -> None:
+    via = ""
+    if d.via:
+        via = " (after " + " → ".join(md(G.nodes[v]["name"]) for v in d.via if v in G) + ")"
+    st.markdown(f"#### {md(d.name)}")
+    st.caption(f"Decided by: {md(d.decided_by)}{via}")
+    st.markdown(md(d.description))
+    for o in d.options:
+        head = f"**{md(o.label or o.name)}** → {md(o.name)} · {_share(o.share)}"
+        if o.share is not None and o.share_basis:
+            head += f" ({md(o.share_basis)})"
+        if o.repeat:
+            head += " · goes back to an earlier step"
+        with st.expander(head.replace("**", ""), expanded=False):
+            st.markdown(head)
+            if o.then:
+                st.markdown("What follows: " + "; ".join(
+                    f"{md(n.name)}" + (f" ({md(n.label)})" if n.label else "")
+                    for n in o.then))
+            elif o.kind == "outcome":
+                st.markdown("The journey ends here.")
+            st.markdown("Where it can end, from here:")
+            st.dataframe(_outcomes_table(o.outcomes, fs), hide_index=True, width="stretch",
+                         key=f"{key}_{d.step}_{o.step}")
+
+
+def _deadline_line(d: Deadline) -> str:
+    conf = ("**unverified**" if d.unverified else md(d.confidence_words))
+    line = (f"**{md(d.rule)}**: from {md(d.from_name)} to {md(d.to_name)} "
+            f"({md(d.kind)}; confidence: {conf})")
+    if d.consequence:
+        line += f"  \nIf missed: {md(d.consequence)}"
+    if d.applies_when:
+        line += f"  \nApplies when: {md(d.applies_when)}"
+    if d.citations:
+        line += "  \nLegal basis: " + "; ".join(_cite_line(c) for c in d.citations)
+    return line
+
+
+def render(fs: FlowSet) -> None:
+    st.title("Pathways from a hearing", anchor=False)
+    st.markdown("For panel members: pick a hearing (or any step) to see what can be decided "
+                "there, what follows each decision and how likely each end is, which time "
+                "limits apply, who may attend and what the child and family can do. "
+                "Shares are illustrative unless marked otherwise. A learning and planning "
+                "aid, not legal advice.")
+    flow_ids = sorted(fs.flows)
+    if not flow_ids:
+        st.info("No flow could be loaded, so there are no pathways to show.")
+        return
+    options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
+    _init_from_query(fs, options)
+    if st.session_state.get(K_FLOW) not in options:
+        # The flow that holds the first quick pick (the grounds hearing) opens first.
+        first = next((f for s in QUICK_STEPS if (f := _flow_of_step(fs, s))), flow_ids[0])
+        st.session_state[K_FLOW] = first
+
+    quick = [(s, f) for s in QUICK_STEPS if (f := _flow_of_step(fs, s))]
+    if quick:
+        cols = st.columns(len(quick))
+        for col, (s, f) in zip(cols, quick, strict=True):
+            name = fs.flows[f].step(s).name
+            col.button(md(name), key=f"pathways_quick_{s}", on_click=_pick, args=(fs, s),
+                       width="stretch", help=f"Show the pathways from the {name}")
+
+    c1, c2, c3 = st.columns([2, 3, 1])
+    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: _flow_label(fs, f))
+    G = flow_graph(fs, flow_id)
+    st.session_state.setdefault(K_ONLY, True)
+    only = c3.checkbox("Hearings only", key=K_ONLY,
+                       help="List only meetings and decisions tagged 'hearing'")
+    names = {n: str(G.nodes[n]["name"]) for n in G}
+    steps = hearing_steps(G) if only else sorted(
+        (n for n in G if not G.nodes[n].get("external")), key=lambda n: names[n].casefold())
+    if not steps:
+        st.info("This flow has no step tagged as a hearing: untick 'Hearings only' to pick "
+                "any step.")
+        return
+    if st.session_state.get(K_STEP) not in steps:
+        fallback = default_step(G)
+        st.session_state[K_STEP] = fallback if fallback in steps else steps[0]
+    step = c2.selectbox("Step", steps, key=K_STEP, format_func=lambda n: names.get(n, n))
+    set_query_params(flow=flow_id, step=step)
+
+    p = _pathway(flow_id, step, fs)
+    st.header(md(p.name), anchor=False)
+    caption = f"{md(p.kind)} · step id `{p.step}`"
+    if p.decided_by:
+        caption += f" · decided by {md(p.decided_by)}"
+    st.caption(caption)
+    st.markdown(md(p.description))
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.subheader("What can be decided", anchor=False)
+        if p.decisions:
+            for d in p.decisions:
+                _decision(fs, G, d, "pathways_opts")
+        else:
+            st.markdown("No decision step follows this one directly. What comes next:")
+            st.markdown("\n".join(
+                f"- {md(n.name)}" + (f" ({md(n.label)})" if n.label else "")
+                + (f" · {_share(n.share)}" if n.share is not None else "")
+                for n in p.next) or "Nothing: the journey ends here.")
+        st.subheader("Where it can end, from this step", anchor=False)
+        if p.outcomes:
+            st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
+                         key="pathways_outcomes")
+            st.caption("Chances come from the flows' shares (mostly illustrative) and assume "
+                       "each decision is independent.")
+        if p.advice:
+            st.subheader("What the advice to the court means", anchor=False)
+            st.markdown("\n".join(f"- {md(s)}" for s in p.advice.sentences))
+            if p.advice.citations:
+                st.markdown("Legal basis: " + "; ".join(_cite_line(c)
+                                                         for c in p.advice.citations))
+            for name, desc in p.advice.then:
+                st.markdown(f"**{md(name)}**: {md(desc)}")
+            st.caption("Quoted from the flow's own text and legal basis.")
+    with right:
+        st.subheader("Deadlines that apply", anchor=False)
+        if not p.deadlines:
+            st.markdown("No time limit runs into, out of or just after this step.")
+        for rel in ("into this step", "out of this step", "at a step that follows"):
+            group = [d for d in p.deadlines if d.relation == rel]
+            if group:
+                st.markdown(f"**{rel.capitalize()}**")
+                st.markdown("\n".join(f"- {_deadline_line(d)}" for d in group))
+        st.subheader("Who may attend", anchor=False)
+        st.markdown("\n".join(f"- {md(a)}" for a in p.attendees) if p.attendees
+                    else "The flow lists no attendees for this step.")
+        st.subheader("What the child and family can do", anchor=False)
+        st.markdown(md(p.child_and_family) if p.child_and_family
+                    else "The flow says nothing specific for this step.")
+        if p.citations:
+            st.subheader("Legal basis of this step", anchor=False)
+            st.markdown("\n".join(f"- {_cite_line(c)}" for c in p.citations))
