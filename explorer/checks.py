@@ -39,6 +39,7 @@ class _Reporter:
         self.doc = doc
         self.problems: list[Problem] = []
         self.index: dict[tuple[str, str], int] = {}
+        self._step_ids: dict[str, set[str]] = {}
         data = doc.data if isinstance(doc.data, dict) else {}
         for section in ("steps", "lanes", "timescales", "published_durations"):
             for i, item in enumerate(data.get(section) or []):
@@ -49,6 +50,13 @@ class _Reporter:
            code: str = "check") -> None:
         line, col = self.doc.locate(loc)
         self.problems.append(Problem(self.doc.path, line, col, message, hint, code))
+
+    def step_ids(self, flow: Flow) -> set[str]:
+        # Every transition and timescale checks a reference: build each id set once.
+        ids = self._step_ids.get(flow.id)
+        if ids is None:
+            ids = self._step_ids[flow.id] = {s.id for s in flow.steps}
+        return ids
 
     def step_loc(self, sid: str, key: str = "id") -> tuple[Any, ...]:
         i = self.index.get(("steps", sid))
@@ -165,7 +173,7 @@ def _check_ref(ref: str, loc: tuple[Any, ...], flow: Flow, fs: FlowSet, rep: _Re
     other = flow_of(ref)
     sid = step_id(ref)
     if other is None or other == flow.id:
-        ids = {s.id for s in flow.steps}
+        ids = rep.step_ids(flow)
         if sid not in ids:
             rep.at(loc, f"{label}: unknown step '{ref}'", _suggest(sid, ids, "steps"),
                    "reference")
@@ -175,7 +183,7 @@ def _check_ref(ref: str, loc: tuple[Any, ...], flow: Flow, fs: FlowSet, rep: _Re
         rep.at(loc, f"{label}: unknown flow '{other}'",
                _suggest(other, fs.flows, "flows"), "reference")
         return
-    ids = {s.id for s in target.steps}
+    ids = rep.step_ids(target)
     if sid not in ids:
         rep.at(loc, f"{label}: flow '{other}' has no step '{sid}'",
                _suggest(sid, ids, f"steps of {other}"), "reference")
@@ -236,11 +244,8 @@ def _check_transitions(flow: Flow, rep: _Reporter) -> None:
 
 def _check_structure(flow: Flow, fs: FlowSet, rep: _Reporter) -> None:
     G = build_flow_graph(fs.flows, [flow.id])
-    D = nx.DiGraph(dag(G))
-    try:
-        cycle = nx.find_cycle(D)
-    except nx.NetworkXNoCycle:
-        cycle = None
+    D = dag(G)
+    cycle = _find_cycle(G)
     if cycle:
         path = " -> ".join([u for u, _ in cycle] + [cycle[-1][1]])
         u, v = cycle[-1]
@@ -253,22 +258,65 @@ def _check_structure(flow: Flow, fs: FlowSet, rep: _Reporter) -> None:
     if not starts:
         rep.at(("steps",), f"flow '{flow.id}' has no start step", "give one step kind: start",
                "reachability")
-    reached: set[str] = set()
-    for st in starts:
-        reached |= {st} | nx.descendants(G, st)
+    # One traversal from every start at once, not one per start.
+    reached = _reachable(G.succ, starts)
     for n in local:
         if starts and n not in reached:
             rep.at(rep.step_loc(n), f"step '{n}' cannot be reached from any start",
                    "add a transition into it", "reachability")
     ends = [n for n in G if G.nodes[n]["kind"] == "outcome" or G.nodes[n]["external"]]
-    can_end: set[str] = set()
-    for e in ends:
-        can_end |= {e} | nx.ancestors(G, e)
+    can_end = _reachable(G.pred, ends)
     for n in local:
         if n not in can_end:
             rep.at(rep.step_loc(n), f"step '{n}' cannot reach any outcome",
                    "add a transition out of it towards an outcome", "reachability")
     _check_parallels(G, D, flow, rep)
+
+
+def _reachable(adj: Any, sources: list[str]) -> set[str]:
+    """Every node reachable from any of ``sources`` (themselves included) along ``adj``.
+
+    ``adj`` is ``G.succ`` (descendants) or ``G.pred`` (ancestors), repeat edges included.
+    """
+    seen = set(sources)
+    stack = list(sources)
+    while stack:
+        for nbr in adj[stack.pop()]:
+            if nbr not in seen:
+                seen.add(nbr)
+                stack.append(nbr)
+    return seen
+
+
+def _find_cycle(G: nx.DiGraph) -> list[tuple[str, str]] | None:
+    """A cycle of ``G`` without its repeat edges, or None.
+
+    Valid flows are acyclic, so a linear topological count (Kahn) settles the common
+    case; only a graph that has a cycle pays for ``nx.find_cycle``, which names it as
+    before.
+    """
+    indeg = dict.fromkeys(G, 0)
+    succ = G.succ
+    for nbrs in succ.values():
+        for v, d in nbrs.items():
+            if not d.get("repeat"):
+                indeg[v] += 1
+    ready = [n for n, k in indeg.items() if k == 0]
+    done = 0
+    while ready:
+        u = ready.pop()
+        done += 1
+        for v, d in succ[u].items():
+            if not d.get("repeat"):
+                indeg[v] -= 1
+                if indeg[v] == 0:
+                    ready.append(v)
+    if done == len(indeg):
+        return None
+    try:
+        return list(nx.find_cycle(nx.DiGraph(dag(G))))
+    except nx.NetworkXNoCycle:  # pragma: no cover - Kahn found one
+        return None
 
 
 def closing_join(D: nx.DiGraph, parallel: str, ipdom: dict[str, str] | None = None
@@ -325,9 +373,8 @@ def _check_parallels(G: nx.DiGraph, D: nx.DiGraph, flow: Flow, rep: _Reporter) -
 
 def _check_union(fs: FlowSet) -> list[Problem]:
     G = build_flow_graph(fs.flows, sorted(fs.flows))
-    try:
-        cycle = nx.find_cycle(nx.DiGraph(dag(G)))
-    except nx.NetworkXNoCycle:
+    cycle = _find_cycle(G)
+    if not cycle:
         return []
     path = " -> ".join([u for u, _ in cycle] + [cycle[-1][1]])
     fid = G.nodes[cycle[-1][0]]["flow"]

@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
 
 from explorer.problems import Problem
 
@@ -121,20 +130,7 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
     ):
         return _failed(name, 1, 1, "file is empty", "a flow needs at least id, title, "
                        "jurisdiction, as_of, summary, lanes and steps", code="empty")
-    problems = _scan_events(text, name)
-    if problems:
-        return YamlDocument(name, None, problems=problems)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        return _failed_from_yaml_error(name, exc)
-    except yaml.YAMLError as exc:
-        return YamlDocument(name, None, problems=[_reader_problem(name, text, exc)])
-    if node is None:
-        return _failed(name, 1, 1, "file is empty", code="empty")
-    doc = YamlDocument(name, None)
-    doc.data = _construct(node, (), doc)
-    return doc
+    return _read_events(text, name)
 
 
 def _failed(name: str, line: int, column: int, message: str, hint: str | None = None,
@@ -154,46 +150,164 @@ def _failed_from_yaml_error(name: str, exc: yaml.MarkedYAMLError) -> YamlDocumen
     return _failed(name, line, column, f"invalid YAML: {what}", hint, code="syntax")
 
 
-def _scan_events(text: str, name: str) -> list[Problem]:
-    """Reject anchors, aliases, explicit non-standard tags and several documents.
+class _Frame:
+    """One open mapping or sequence while events stream in."""
 
-    Scanning parser events is linear in the text, so an alias bomb is refused before
-    anything is built from it.
+    __slots__ = ("container", "index", "key", "key_mark", "path")
+
+    def __init__(self, container: dict[Any, Any] | list[Any], path: Path_) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_mark: tuple[int, int] = (1, 1)
+        self.index = 0  # a sequence's next index
+
+
+_NOTHING = object()
+
+
+def _read_events(text: str, name: str) -> YamlDocument:
+    """Parse once with libyaml, refusing and building from the same event stream.
+
+    Anchors, aliases, explicit non-standard tags and several documents are refused as
+    their events arrive, so an alias bomb is refused before anything is expanded (and
+    in time linear in the text). Values are built straight from the events, with the
+    (line, column) of each: no node tree is composed and walked a second time.
     """
-    problems: list[Problem] = []
+    doc = YamlDocument(name, None)
+    marks = doc.marks
+    scan: list[Problem] = []  # problems that refuse the whole file
     documents = 0
+    root: Any = _NOTHING
+    stack: list[_Frame] = []
+    # A key that is not plain text is reported and skipped with its value, like the
+    # composing reader did: ``skip`` counts whole nodes still to drop, ``depth`` how
+    # deep inside a dropped collection the events are.
+    skip = 0
+    depth = 0
+    building = True
+    failure: Exception | None = None
+    parser = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            mark = event.start_mark
-            where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            if isinstance(event, yaml.DocumentStartEvent):
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            cls = event.__class__
+            if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None:
+                    where = _where(event)
+                    scan.append(Problem(name, *where, f"YAML anchors (&{event.anchor}) are "
+                                        "not allowed", "write the value out in full",
+                                        code="alias"))
+                    break
+                tag = event.tag
+                if tag is not None and tag != "!" and _expand(tag) not in _STANDARD_TAGS:
+                    shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+                    scan.append(Problem(name, *_where(event), f"YAML tag '{shown}' is not "
+                                        "allowed", "remove the tag: flows hold plain text, "
+                                        "numbers, dates, lists and mappings only",
+                                        code="tag"))
+                    break
+                if not building:
+                    continue
+                is_scalar = cls is ScalarEvent
+                if skip:
+                    if is_scalar:
+                        if depth == 0:
+                            skip -= 1
+                    else:
+                        depth += 1
+                    continue
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.key is None and frame.index < 0:
+                    # A mapping waiting for a key.
+                    where = _where(event)
+                    if not is_scalar:
+                        doc.problems.append(Problem(name, *where, "a key must be plain text",
+                                                    code="syntax"))
+                        skip, depth = 2, 1  # this key and its value
+                        continue
+                    key = str(event.value)
+                    if key in frame.container:
+                        doc.problems.append(Problem(
+                            name, *where, f"duplicate key '{key}'",
+                            "YAML keeps only the last; remove one", code="duplicate_key"))
+                    frame.key = key
+                    frame.key_mark = where
+                    continue
+                if frame is None:
+                    path: Path_ = ()
+                elif frame.index < 0:
+                    path = (*frame.path, frame.key)  # type: ignore[arg-type]
+                    doc.key_marks[path] = frame.key_mark
+                else:
+                    path = (*frame.path, frame.index)
+                mark = event.start_mark
+                marks[path] = (mark.line + 1, mark.column + 1)
+                if is_scalar:
+                    try:
+                        value = _scalar_event(event, path, doc)
+                    except Exception as exc:
+                        # A value no constructor accepts (``!!int ''``) raises only if
+                        # the rest of the file parses cleanly, as when composing first.
+                        failure = exc
+                        building = False
+                        continue
+                else:
+                    value = {} if cls is MappingStartEvent else []
+                if frame is None:
+                    root = value
+                elif frame.index < 0:
+                    frame.container[frame.key] = value  # type: ignore[index]
+                    frame.key = None
+                else:
+                    frame.container.append(value)  # type: ignore[union-attr]
+                    frame.index += 1
+                if not is_scalar:
+                    new = _Frame(value, path)
+                    if cls is MappingStartEvent:
+                        new.index = -1  # marks a mapping
+                    stack.append(new)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                if not building:
+                    continue
+                if skip:
+                    depth -= 1
+                    if depth == 0:
+                        skip -= 1
+                    continue
+                stack.pop()
+            elif cls is AliasEvent:
+                scan.append(Problem(name, *_where(event), "YAML aliases (*name) are not "
+                                    "allowed", "write the value out in full", code="alias"))
+                break
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents == 2:
-                    problems.append(Problem(name, *where, "file holds more than one YAML "
-                                            "document", "one flow a file; remove the '---'",
-                                            code="syntax"))
-            if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(name, *where, "YAML aliases (*name) are not allowed",
-                                        "write the value out in full", code="alias"))
-                return problems
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                problems.append(Problem(name, *where, f"YAML anchors (&{anchor}) are not "
-                                        "allowed", "write the value out in full",
-                                        code="alias"))
-                return problems
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in ("!",) and _expand(tag) not in _STANDARD_TAGS:
-                shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-                problems.append(Problem(name, *where, f"YAML tag '{shown}' is not allowed",
-                                        "remove the tag: flows hold plain text, numbers, "
-                                        "dates, lists and mappings only", code="tag"))
-                return problems
+                    scan.append(Problem(name, *_where(event), "file holds more than one "
+                                        "YAML document", "one flow a file; remove the '---'",
+                                        code="syntax"))
+                    building = False  # keep scanning: a later alias still counts
     except yaml.MarkedYAMLError as exc:
-        return _failed_from_yaml_error(name, exc).problems
+        return _failed_from_yaml_error(name, exc)
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
-        return [_reader_problem(name, text, exc)]
-    return problems
+        return YamlDocument(name, None, problems=[_reader_problem(name, text, exc)])
+    finally:
+        parser.dispose()
+    if scan:
+        return YamlDocument(name, None, problems=scan)
+    if failure is not None:
+        raise failure
+    if root is _NOTHING:
+        return _failed(name, 1, 1, "file is empty", code="empty")
+    doc.data = root
+    return doc
+
+
+def _where(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 def _reader_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
@@ -214,46 +328,40 @@ def _expand(tag: str) -> str:
     return "tag:yaml.org,2002:" + tag[2:] if tag.startswith("!!") else tag
 
 
-def _construct(node: Node, path: Path_, doc: YamlDocument) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                doc.problems.append(Problem(doc.path, line, col, "a key must be plain text",
-                                            code="syntax"))
-                continue
-            key = str(key_node.value)
-            if key in result:
-                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-                doc.problems.append(Problem(doc.path, line, col, f"duplicate key '{key}'",
-                                            "YAML keeps only the last; remove one",
-                                            code="duplicate_key"))
-            doc.key_marks[(*path, key)] = (key_node.start_mark.line + 1,
-                                           key_node.start_mark.column + 1)
-            result[key] = _construct(value_node, (*path, key), doc)
-        return result
-    if isinstance(node, SequenceNode):
-        return [_construct(child, (*path, i), doc) for i, child in enumerate(node.value)]
-    return _scalar(node, path, doc)
-
-
 _SCALAR_BUILDER = yaml.SafeLoader("")
+_CONSTRUCTORS = yaml.SafeLoader.yaml_constructors
+_IMPLICIT = yaml.SafeLoader.yaml_implicit_resolvers
+_STR = "tag:yaml.org,2002:str"
 
 
-def _scalar(node: ScalarNode, path: Path_, doc: YamlDocument) -> Any:
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag PyYAML's resolver gives an untagged scalar (SafeLoader has no path resolvers)."""
+    if implicit[0]:
+        # value[:1] is "" for the empty scalar, which is the key of the null resolver.
+        for tag, regexp in _IMPLICIT.get(value[:1], ()):
+            if regexp.match(value):
+                return tag
+    return _STR
+
+
+def _scalar_event(event: ScalarEvent, path: Path_, doc: YamlDocument) -> Any:
+    tag = event.tag
+    raw = event.value
+    if tag is None or tag == "!":
+        tag = _resolve(raw, event.implicit)
+    if tag == _STR:
+        return raw  # what construct_yaml_str returns, without building a node
+    node = ScalarNode(tag, raw, event.start_mark, event.end_mark, event.style)
     # Call the constructor directly: construct_object would cache every node for ever.
-    value = yaml.SafeLoader.yaml_constructors[node.tag](_SCALAR_BUILDER, node)
-    if not node.style:  # plain, unquoted (None in PyYAML, "" in libyaml): YAML 1.1 traps
-        raw = node.value
+    value = _CONSTRUCTORS[tag](_SCALAR_BUILDER, node)
+    if not event.style:  # plain, unquoted (None in PyYAML, "" in libyaml): YAML 1.1 traps
         if isinstance(value, bool) and raw.lower() in _YAML11_BOOL_WORDS:
             doc.traps[path] = raw
         elif isinstance(value, int | float) and not isinstance(value, bool) and (
             _SEXAGESIMAL.match(raw) or _LEADING_ZERO.match(raw)
         ):
             doc.traps[path] = raw
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
             reading = "base-60 (sexagesimal)" if ":" in raw else "octal"
             doc.problems.append(Problem(
                 doc.path, line, col,

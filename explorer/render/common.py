@@ -262,6 +262,25 @@ def drift_risks(G: nx.DiGraph) -> set[str]:
     D = nx.DiGraph(dag(G))
     acyclic = nx.is_directed_acyclic_graph(D)
     covered: set[str] = set()
+    desc: dict[str, int] = {}
+    anc: dict[str, int] = {}
+    order: list[str] = []
+    if acyclic:
+        # Descendants and ancestors of every step as bit sets, each in one pass in
+        # topological order, instead of two graph traversals per timescale.
+        order = list(nx.topological_sort(D))
+        bit = {n: 1 << i for i, n in enumerate(order)}
+        for n in reversed(order):
+            m = 0
+            for c in D.succ[n]:
+                m |= desc[c] | bit[c]
+            desc[n] = m
+        for n in order:
+            m = 0
+            for p in D.pred[n]:
+                m |= anc[p] | bit[p]
+            anc[n] = m
+    between = 0
     for ts in G.graph.get("timescales", []):
         if ts.status != "current" or ts.kind not in BOUNDING_KINDS or ts.limit is None:
             continue
@@ -270,8 +289,8 @@ def drift_risks(G: nx.DiGraph) -> set[str]:
             continue
         covered.add(a)
         if b in D and acyclic:
-            between = (nx.descendants(D, a) & nx.ancestors(D, b))
-            covered |= between
+            between |= desc[a] & anc[b]
+    covered.update(n for i, n in enumerate(order) if between >> i & 1)
     return {
         n for n, data in G.nodes(data=True)
         if n not in covered and data.get("kind") != "outcome" and not data.get("external")

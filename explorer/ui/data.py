@@ -7,9 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import networkx as nx
 import streamlit as st
 
 from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from explorer.render.common import LaneInfo
 from explorer.render.vis import MapOptions, map_data, map_data_json
 
 #: Tests and local authorities point the app at another folder of flows with this.
@@ -110,9 +112,60 @@ def cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
                     show_clocks: bool, _fs: FlowSet) -> str:
     """The map data for a flow and options; keyed on the flows' digest, not the object."""
-    from explorer.graph import flow_graph
-
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
                       route=route, show_clocks=show_clocks, standalone=False)
-    return map_data_json(map_data(flow_graph(_fs, flow_id), _fs.flows, opts))
+    # map_data reads the graph only, so the cached one serves.
+    return map_data_json(map_data(cached_view(digest, flow_id, _fs).G, _fs.flows, opts))
+
+
+@dataclass(frozen=True)
+class FlowView:
+    """What every rerun of the explorer needs about one flow's graph, computed once.
+
+    Shared between reruns and sessions (``st.cache_resource``): read it, never mutate
+    ``G``; code that needs to change a graph copies it first.
+    """
+
+    G: nx.DiGraph
+    lanes: tuple[LaneInfo, ...]
+    #: Lanes that hold a step of this graph, id -> name, in lane order.
+    lane_names: dict[str, str]
+    tags: tuple[str, ...]
+    #: Steps left to right (the outline's order).
+    order: tuple[str, ...]
+    names: dict[str, str]
+    #: Steps by name, for pickers.
+    by_name: tuple[str, ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_view(digest: str, flow_id: str, _fs: FlowSet) -> FlowView:
+    """The graph of ``flow_id`` and its look-ups; keyed on the flows' digest, not the object.
+
+    Building the whole-system graph, its lanes and its left-to-right order costs tens
+    of milliseconds: once per content, not on every widget change.
+    """
+    from explorer.graph import flow_graph
+    from explorer.render.common import graph_lanes
+    from explorer.render.outline import step_order
+
+    G = flow_graph(_fs, flow_id)
+    lanes = tuple(graph_lanes(G, _fs.flows))
+    used = {G.nodes[n]["lane"] for n in G}
+    lane_names = {li.id: li.name for li in lanes if li.id in used}
+    tags = tuple(sorted({t for n in G for t in G.nodes[n]["step"].tags}))
+    order = tuple(step_order(G))
+    names = {n: str(G.nodes[n]["name"]) for n in G}
+    by_name = tuple(sorted(order, key=lambda n: names[n].casefold()))
+    return FlowView(G, lanes, lane_names, tags, order, names, by_name)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_outline(digest: str, flow_id: str, _fs: FlowSet) -> str:
+    """The outline of a flow as Markdown (text from the flows escaped)."""
+    from explorer.render.outline import outline
+    from explorer.ui.common import md
+
+    G = cached_view(digest, flow_id, _fs).G
+    return "\n".join(f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, _fs.flows)))

@@ -15,13 +15,12 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from explorer.graph import ALL, dag, flow_graph
+from explorer.graph import ALL, dag
 from explorer.load import FlowSet
 from explorer.render.common import drift_risks, edge_timescales, graph_lanes, timescale_label
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
-from explorer.render.outline import outline, step_order
 from explorer.ui.common import md, query_param, set_query_params
-from explorer.ui.data import cached_map_json
+from explorer.ui.data import FlowView, cached_map_json, cached_outline, cached_view
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map
 
@@ -87,10 +86,12 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
     c1, c2 = st.columns([2, 3])
     flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: _flow_label(fs, f),
                            help="One process, or the whole system joined up")
-    G = flow_graph(fs, flow_id)
-    lanes = graph_lanes(G, fs.flows)
-    lane_names = {li.id: li.name for li in lanes if any(G.nodes[n]["lane"] == li.id for n in G)}
-    tags = sorted({t for n in G for t in G.nodes[n]["step"].tags})
+    # The graph and its look-ups are cached on the flows' content: a widget change
+    # reruns this script, and rebuilding the whole system each time cost most of it.
+    view = cached_view(digest, flow_id, fs)
+    G = view.G
+    lane_names = view.lane_names
+    tags = list(view.tags)
     _clean_multiselect(k.lanes, list(lane_names))
     _clean_multiselect(k.tags, tags)
     with c2:
@@ -107,10 +108,10 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
     show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
                               key=k.clocks)
 
-    route = _route_controls(G, k)
-    order = step_order(G)
-    names = {n: str(G.nodes[n]["name"]) for n in G}
-    by_name = sorted(order, key=lambda n: names[n].casefold())
+    route = _route_controls(view, k)
+    order = list(view.order)
+    names = view.names
+    by_name = list(view.by_name)
 
     if search:
         hits = [n for n in by_name if search.casefold() in names[n].casefold()
@@ -156,9 +157,9 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
 
     t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"])
     with t1:
-        _outline(G, fs)
+        _outline(fs, digest, flow_id)
     with t2:
-        _table(G, fs, k, order)
+        _table(fs, digest, flow_id, k, order)
     with t3:
         _exports(fs, digest, flow_id, k)
 
@@ -173,11 +174,12 @@ def _on_map_click(k: Keys) -> None:
         st.session_state[k.step] = node
 
 
-def _route_controls(G: nx.DiGraph, k: Keys) -> tuple[str, ...]:
+def _route_controls(view: FlowView, k: Keys) -> tuple[str, ...]:
     """A route to highlight: from the URL, or chosen between two steps."""
+    G = view.G
     param = tuple(n for n in st.session_state.get(k.route_param, ()) if n in G)
-    names = {n: str(G.nodes[n]["name"]) for n in G}
-    order = step_order(G)
+    names = view.names
+    order = list(view.order)
     with st.expander("Highlight a route", expanded=bool(param)):
         if param:
             st.caption("Route from the link: " + " → ".join(md(names[n]) for n in param))
@@ -208,10 +210,9 @@ def _route_controls(G: nx.DiGraph, k: Keys) -> tuple[str, ...]:
         return tuple(paths[pick or 0])
 
 
-def _outline(G: nx.DiGraph, fs: FlowSet) -> None:
+def _outline(fs: FlowSet, digest: str, flow_id: str) -> None:
     st.caption("Every step in order from left to right, with what can follow it.")
-    lines = [f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, fs.flows))]
-    st.markdown("\n".join(lines))
+    st.markdown(cached_outline(digest, flow_id, fs))
 
 
 def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
@@ -228,12 +229,21 @@ def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _table(G: nx.DiGraph, fs: FlowSet, k: Keys, order: list[str]) -> None:
-    df = steps_table(G, fs, order)
+@st.cache_data(show_spinner=False, max_entries=32)
+def _table_data(digest: str, flow_id: str, _fs: FlowSet) -> tuple[pd.DataFrame, bytes]:
+    # Keyed on the flows' digest like the map: the table and its CSV are built once.
+    view = cached_view(digest, flow_id, _fs)
+    df = steps_table(view.G, _fs, list(view.order))
+    return df, df.to_csv(index=False).encode("utf-8")
+
+
+def _table(fs: FlowSet, digest: str, flow_id: str, k: Keys, order: list[str]) -> None:
+    df, csv = _table_data(digest, flow_id, fs)
+    G = cached_view(digest, flow_id, fs).G
     st.caption("Select a row to see that step's details beside the map.")
     st.dataframe(df, key=k.table, on_select=lambda: _on_table(k, order),
                  selection_mode="single-row", hide_index=True, width="stretch")
-    st.download_button("Download this table (CSV)", df.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download this table (CSV)", csv,
                        file_name=f"{G.graph.get('flow_id', 'flow')}-steps.csv",
                        mime="text/csv", key=k.table_csv, on_click="ignore")
 

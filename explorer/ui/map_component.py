@@ -5,8 +5,9 @@ shell of :mod:`explorer.render.vis`, vis-network inlined) into a sandboxed
 ``<iframe srcdoc>`` with a title, posts the map's data (JSON built and escaped in
 Python) into it, and relays the page's "step clicked" message to Python as a trigger
 value. The sandbox (scripts, but no same-origin access) means that even a mistake in
-escaping could not reach the Streamlit page. The shell never changes, so the frame
-loads once; a filter sends only new data, and the selected step is a message too.
+escaping could not reach the Streamlit page. The shell never changes, so it is sent
+once a session and the frame loads once; a filter sends only new data, and the
+selected step is a message too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const d = data || {};
   let frame = parentElement.querySelector("iframe");
+  if (!frame && !d.shell) {
+    // Python sends the shell once a session; a fresh mount without it asks again.
+    setTriggerValue("need_shell", true);
+    return () => {};
+  }
   if (!frame) {
     frame = document.createElement("iframe");
     frame.setAttribute("sandbox", "allow-scripts");
@@ -41,7 +47,7 @@ export default function (component) {
   frame.style.height = String(Number(d.height) || 640) + "px";
   frame.__json = typeof d.json === "string" ? d.json : "";
   frame.__selected = typeof d.selected === "string" ? d.selected : "";
-  if (frame.__shell !== d.shell) {
+  if (d.shell && frame.__shell !== d.shell) {
     frame.__shell = d.shell;
     frame.__loaded = false;
     frame.srcdoc = String(d.shell || "");
@@ -97,13 +103,28 @@ def flow_map(data_json: str, *, title: str, key: str, selected: str | None = Non
     ``data_json`` is :func:`explorer.render.vis.map_data_json` of the view to draw.
     """
     comp = _get()
+    # The shell (~470 KB, vis-network inlined) never changes: it goes to the browser
+    # once a session, and later reruns send only the map's data (tens of kilobytes for
+    # a filtered view). The frame keeps it; a remounted component asks for it again.
+    sent = _shell_key(key)
+    shell = "" if st.session_state.get(sent) else map_shell_html(map_height)
+    st.session_state[sent] = True
     return comp(
         key=key,
-        data={"shell": map_shell_html(map_height), "json": data_json, "title": title,
+        data={"shell": shell, "json": data_json, "title": title,
               "selected": selected or "", "height": height},
         height=height + 4,
         on_clicked_change=on_click or (lambda: None),
+        on_need_shell_change=lambda: _resend_shell(key),
     )
+
+
+def _shell_key(key: str) -> str:
+    return f"{key}__shell_sent"
+
+
+def _resend_shell(key: str) -> None:
+    st.session_state[_shell_key(key)] = False
 
 
 def clicked_value(key: str) -> str | None:
