@@ -127,3 +127,64 @@ def test_track_page_loads_the_example_caseload(guarded_page: tuple[Any, Guard], 
     assert metrics.count() >= 5
     page.screenshot(path=str(artifacts / "page-track-example.png"), full_page=True)
     assert guard.outside == [], guard.outside
+
+
+def test_pathways_deep_link_with_screenshot(guarded_page: tuple[Any, Guard], app: App,
+                                            artifacts: Path) -> None:
+    fs = load_flows(app.flows_dir)
+    if "advice_hearing" not in flow_graph(fs, "all"):
+        pytest.skip("the flows in use have no advice hearing")
+    page, guard = guarded_page
+    flow = next(f for f, fl in fs.flows.items() if any(s.id == "advice_hearing"
+                                                       for s in fl.steps))
+    page.goto(f"{app.url}/pathways?flow={flow}&step=advice_hearing")
+    page.get_by_role("heading", name="What the advice to the court means").wait_for(
+        timeout=20_000)
+    assert not page.get_by_test_id("stException").count()
+    page.screenshot(path=str(artifacts / "page-pathways-advice.png"), full_page=True)
+    assert guard.outside == [], guard.outside
+
+
+def test_learn_journey_moves_with_screenshot(guarded_page: tuple[Any, Guard], app: App,
+                                             artifacts: Path) -> None:
+    page, guard = guarded_page
+    page.goto(f"{app.url}/learn")
+    day = page.get_by_text(re.compile(r"of the journey · 0 move"))
+    day.wait_for(timeout=20_000)
+    page.get_by_role("button", name=re.compile("^→")).first.click()
+    page.get_by_text(re.compile(r"of the journey · 1 move")).wait_for(timeout=20_000)
+    page.get_by_role("button", name=re.compile("^→")).first.click()
+    page.get_by_text(re.compile(r"of the journey · 2 move")).wait_for(timeout=20_000)
+    page.wait_for_timeout(800)  # let the timeline chart draw
+    assert not page.get_by_test_id("stException").count()
+    page.screenshot(path=str(artifacts / "page-learn-journey.png"), full_page=True)
+    assert guard.outside == [], guard.outside
+
+
+@pytest.mark.skipif(not any(p.url_path == "routes" and available(p) for p in PAGES),
+                    reason="no Routes page")
+def test_routes_page_draws_table_and_charts(guarded_page: tuple[Any, Guard], app: App,
+                                            artifacts: Path) -> None:
+    page, guard = guarded_page
+    page.goto(f"{app.url}/routes")
+    page.get_by_role("heading", name="Routes to an outcome").wait_for(timeout=30_000)
+    # The route table, then the timeline and the distribution (Vega draws SVG or canvas).
+    page.get_by_test_id("stDataFrame").first.wait_for(timeout=30_000)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    charts.nth(1).wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        ".filter(c => c.querySelector('canvas, svg')).length >= 2", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert not page.get_by_test_id("stException").count()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('to') !== null")
+    # A ready-made what-if, so the screenshot shows its change from the baseline.
+    presets = page.get_by_test_id("stCheckbox").filter(has_text="within 12 weeks")
+    if presets.count():
+        presets.first.click()
+        page.get_by_test_id("stMetricDelta").first.wait_for(timeout=30_000)
+    # Streamlit scrolls inside its own container: a tall window shows the whole page.
+    page.set_viewport_size({"width": 1440, "height": 7600})
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifacts / "page-routes-charts.png"), full_page=True)
+    assert guard.outside == [], guard.outside
