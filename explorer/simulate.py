@@ -20,8 +20,10 @@ Python. Rules:
   ``max_repeats`` times), each repeat adding a draw from the repeat edge's estimate
   (the interval of one cycle). A repeat edge without a share (it leaves a step that
   is not a decision) is not taken unless a what-if gives it one; ``assumptions`` says so.
-- The same ``seed`` gives the same result (NumPy's PCG64 via ``default_rng``). Large
-  batches of draws use a 4,096-level quantile table of the distribution (speed).
+- The same ``seed`` gives the same result (NumPy's PCG64 via ``default_rng``). Each
+  step and each transition draws from its own stream derived from the seed (common
+  random numbers), so a what-if moves only what it changes. Durations are drawn from
+  a 4,096-level quantile table of the distribution (speed, one draw a sample).
 
 Per end (outcome, or a step of another flow in a single-flow view): the share of
 journeys and the p10, median and p90 days to it.
@@ -46,6 +48,7 @@ True
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,17 +146,15 @@ def _check_options(seed: int, distribution: str, max_repeats: int) -> None:
         raise FlowError(f"max_repeats must be between 0 and {MAX_REPEATS}, got {max_repeats}")
 
 
-#: Batches at least this large draw from a quantile table (fast); smaller ones draw exactly.
-TABLE_FROM = 4096
 _LEVELS = 4096
 
 
 class _Sampler:
     """Draws an edge's duration; constant when min == max.
 
-    Large batches draw from a table of the distribution's quantiles at the mid-points
-    of 4,096 equal slices of probability (a gather instead of NumPy's beta sampler,
-    about ten times faster; exact to 1/4,096 in probability).
+    Draws come from a table of the distribution's quantiles at the mid-points of
+    4,096 equal slices of probability (a gather instead of NumPy's beta sampler, about
+    ten times faster; exact to 1/4,096 in probability).
     """
 
     __slots__ = ("a", "alpha", "b", "beta", "mode", "pert", "table", "width")
@@ -184,13 +185,11 @@ class _Sampler:
     def draw(self, rng: np.random.Generator, size: int) -> Array | float:
         if self.width <= 0:
             return self.a
-        if size >= TABLE_FROM:
-            if self.table is None:
-                self.table = self._quantiles()
-            return self.table[rng.integers(0, _LEVELS, size)]
-        if self.pert:
-            return self.a + self.width * rng.beta(self.alpha, self.beta, size)
-        return rng.triangular(self.a, self.mode, self.b, size)
+        # Always by quantiles: one draw a sample whatever the shape, so a what-if that
+        # changes an estimate keeps every other random stream as it was.
+        if self.table is None:
+            self.table = self._quantiles()
+        return self.table[rng.integers(0, _LEVELS, size)]
 
 
 @dataclass
@@ -298,7 +297,11 @@ def simulate(G: nx.DiGraph, source: str, *, runs: int = 10_000, seed: int = 1,
     reach = nx.descendants(P.D, s) | {s}
     nodes = [v for v in P.order if v in reach]
     plan, unknown, assumptions = _plan(P, nodes, distribution)
-    rng = np.random.default_rng(seed)
+    # Common random numbers: each step and each transition has its own stream, so a
+    # what-if changes only what it touches and the comparison is not drowned in noise.
+    def stream(*names: str) -> np.random.Generator:
+        return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
+
     arriving: dict[str, list[tuple[Array, Array]]] = defaultdict(list)
     arriving[s].append((np.arange(runs), np.zeros(runs)))
     times: dict[str, Array] = {}
@@ -320,7 +323,7 @@ def simulate(G: nx.DiGraph, source: str, *, runs: int = 10_000, seed: int = 1,
             t = full[idx]
         node = plan[v]
         if node.repeat_p > 0 and max_repeats > 0:
-            t = t + _repeat_time(rng, node, idx.size, max_repeats)
+            t = t + _repeat_time(stream(v, "repeat"), node, idx.size, max_repeats)
         if v in keep:
             times[v] = t
         if not node.exits:
@@ -328,16 +331,16 @@ def simulate(G: nx.DiGraph, source: str, *, runs: int = 10_000, seed: int = 1,
             continue
         if node.parallel or len(node.exits) == 1:
             for c, sampler in zip(node.exits, node.samplers, strict=True):
-                arriving[c].append((idx, t + sampler.draw(rng, idx.size)))
+                arriving[c].append((idx, t + sampler.draw(stream(v, c), idx.size)))
             continue
         assert node.cumulative is not None
-        pick = np.searchsorted(node.cumulative, rng.random(idx.size), side="right")
+        pick = np.searchsorted(node.cumulative, stream(v).random(idx.size), side="right")
         np.minimum(pick, len(node.exits) - 1, out=pick)
         for j, (c, sampler) in enumerate(zip(node.exits, node.samplers, strict=True)):
             sel = pick == j
             n = int(np.count_nonzero(sel))
             if n:
-                arriving[c].append((idx[sel], t[sel] + sampler.draw(rng, n)))
+                arriving[c].append((idx[sel], t[sel] + sampler.draw(stream(v, c), n)))
     outcomes = {e: _stats(t, runs, P.kind(e)) for e, t in ends.items()}
     outcomes = dict(sorted(outcomes.items(), key=lambda kv: (-kv[1].share, kv[0])))
     times.update(ends)

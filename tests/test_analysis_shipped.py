@@ -29,7 +29,9 @@ def test_simulate_permanence_from_looked_after(capsys: pytest.CaptureFixture[str
     data = json.loads(capsys.readouterr().out)
     outcomes = data["outcomes"]
     assert (data["runs"], data["seed"]) == (20000, 1)
-    assert sum(o["share"] for o in outcomes.values()) == pytest.approx(1.0, abs=1e-6)
+    # Each share is printed to 4 decimals: their sum may be off by half a unit each.
+    assert sum(o["share"] for o in outcomes.values()) == pytest.approx(
+        1.0, abs=0.5e-4 * len(outcomes))
     for step in (ADOPTION, RETURN_HOME):
         assert outcomes[step]["share"] > 0
     adoption = outcomes[ADOPTION]
