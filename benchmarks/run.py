@@ -35,7 +35,16 @@ def main() -> int:
         print(f"{key:<{width}}  {value:,.4g}")
     meta = {"python": platform.python_version(), "machine": platform.machine(),
             "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    OUT.write_text(json.dumps({**results, "_meta": meta}, indent=2) + "\n")
+    merged: dict[str, object] = {}
+    if only and OUT.exists():
+        # A partial run (named benchmarks) updates its own figures and keeps the rest.
+        try:
+            merged = json.loads(OUT.read_text())
+        except ValueError:
+            merged = {}
+    merged.update(results)
+    merged["_meta"] = meta
+    OUT.write_text(json.dumps(merged, indent=2) + "\n")
     print(f"wrote {OUT.name}")
     return 0
 

@@ -452,11 +452,18 @@ _JS = r"""
     }
     return true;
   }
-  var nodeView = new vis.DataView(nodes, {filter: nodeShown});
-  var edgeView = new vis.DataView(edges, {filter: function (e) {
-    var a = nodes.get(e.from), b = nodes.get(e.to);
-    return !!a && !!b && nodeShown(a) && nodeShown(b);
-  }});
+  var nodeView = null, edgeView = null;
+  function makeViews(nodeList, edgeList) {
+    nodes = new vis.DataSet(nodeList);
+    edges = new vis.DataSet(edgeList);
+    nodeView = new vis.DataView(nodes, {filter: nodeShown});
+    edgeView = new vis.DataView(edges, {filter: function (e) {
+      var a = nodes.get(e.from), b = nodes.get(e.to);
+      return !!a && !!b && nodeShown(a) && nodeShown(b);
+    }});
+  }
+  makeViews([], []);
+  var lastOptions = null;
   var network = null;
   function text(id, value) {
     var el = document.getElementById(id);
@@ -495,11 +502,12 @@ _JS = r"""
     container.setAttribute("aria-label", data.title + ": a left-to-right map of the steps; " +
       "a text outline and a table of steps are given beside it");
     legend(data.lanes);
-    nodes.clear();
-    edges.clear();
-    nodes.add(data.nodes);
-    edges.add(data.edges);
+    // Fresh data sets handed over in one setData: clearing and refilling the ones the
+    // network watches would lay the whole map out again at every step.
+    makeViews(data.nodes, data.edges);
+    var options = JSON.stringify(data.options);
     if (!network) {
+      lastOptions = options;
       network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, data.options);
       network.on("click", function (p) {
         if (!p.nodes || !p.nodes.length) { return; }
@@ -514,7 +522,10 @@ _JS = r"""
       });
       window.mapNetwork = network;
     } else {
-      network.setOptions(data.options);
+      if (options !== lastOptions) {
+        lastOptions = options;
+        network.setOptions(data.options);
+      }
       network.setData({nodes: nodeView, edges: edgeView});
     }
     if (pendingSelect) { var id = pendingSelect; pendingSelect = null; select(id); }

@@ -83,9 +83,36 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
         # The whole system first: the map is where people see how the processes join.
         st.session_state[k.flow] = ALL if ALL in options else options[0]
 
+    # A filter, search or click reruns only the map section (a fragment): the text
+    # outline and the table below do not change, and resending them made a filter
+    # change slow. Choosing another flow reruns the whole page (see _map_section).
+    st.session_state[k.full_run] = True
+    _map_section(fs, digest, k, options, deep_links)
+    st.session_state[k.full_run] = False
+    flow_id = st.session_state[k.flow]
+    st.session_state[k.tables_flow] = flow_id
+    order = list(cached_view(digest, flow_id, fs).order)
+
+    t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"])
+    with t1:
+        _outline(fs, digest, flow_id)
+    with t2:
+        _table(fs, digest, flow_id, k, order)
+    with t3:
+        _exports(fs, digest, flow_id, k)
+
+
+@st.fragment
+def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
+                 deep_links: bool) -> None:
+    """Flow choice, filters, search, route, the map and the step's details."""
     c1, c2 = st.columns([2, 3])
     flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: _flow_label(fs, f),
                            help="One process, or the whole system joined up")
+    if (not st.session_state.get(k.full_run)
+            and st.session_state.get(k.tables_flow) not in (None, flow_id)):
+        # Another flow: the outline and table outside this fragment must follow.
+        st.rerun()
     # The graph and its look-ups are cached on the flows' content: a widget change
     # reruns this script, and rebuilding the whole system each time cost most of it.
     view = cached_view(digest, flow_id, fs)
@@ -154,14 +181,6 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
                         "and its timescales.")
     if deep_links:
         set_query_params(flow=flow_id, step=selected, route=",".join(route) or None)
-
-    t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"])
-    with t1:
-        _outline(fs, digest, flow_id)
-    with t2:
-        _table(fs, digest, flow_id, k, order)
-    with t3:
-        _exports(fs, digest, flow_id, k)
 
 
 def _go(k: Keys, node: str) -> None:
