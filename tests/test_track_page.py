@@ -95,3 +95,15 @@ def test_one_case_form_tracks_the_entered_dates() -> None:
     assert not at.exception
     assert any("case FORM-1" in s.value for s in at.subheader)
     assert {m.label: int(m.value) for m in at.metric}["Due soon"] == 1
+
+
+def test_case_ids_shown_in_tables_are_neutralised_against_formulas() -> None:
+    """Every table's toolbar offers a CSV download: a formula in a case id must not run."""
+    at = _page()
+    at.session_state["track_source"] = (
+        "upload.csv", b'case_id,place_of_safety,grounds_hearing\n"=HYPERLINK(""x"")",'
+                      b"2026-01-30,\n")
+    at.run()
+    assert not at.exception
+    shown = {str(v) for df in at.dataframe for v in df.value.get("case", [])}
+    assert shown == {"'=HYPERLINK(\"x\")"}

@@ -26,6 +26,7 @@ from explorer.tracking import (
     TrackResult,
     caseload_from_rows,
     known_columns,
+    neutralise,
     problems_csv,
     read_caseload,
     report_csv,
@@ -205,7 +206,8 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
         st.markdown("#### Dates that contradict the flow")
         c = result.contradictions.assign(
             earlier=lambda d: d["earlier"].map(names).fillna(d["earlier"]),
-            later=lambda d: d["later"].map(names).fillna(d["later"]))
+            later=lambda d: d["later"].map(names).fillna(d["later"]),
+            case_id=lambda d: d["case_id"].astype(str).map(neutralise))
         st.dataframe(c, hide_index=True, width="stretch")
         st.caption("A later step is dated before an earlier one. Deadlines that use either "
                    "date are withheld until the dates are corrected.")
@@ -226,8 +228,11 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
 
 
 def _table(view: pd.DataFrame) -> pd.DataFrame:
+    # Every table here can be downloaded as CSV from its toolbar: case ids are user
+    # text, so they are neutralised against spreadsheet formulas on screen too.
     return pd.DataFrame({
-        "case": view["case_id"].astype(str), "from": view["step_from"], "to": view["step_to"],
+        "case": view["case_id"].astype(str).map(neutralise),
+        "from": view["step_from"], "to": view["step_to"],
         "kind": view["kind"], "due": view["due"].dt.date, "status": view["status"],
         "days late": view["days_late"], "legal basis": view["legal_basis"]})
 
