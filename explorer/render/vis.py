@@ -477,6 +477,26 @@ _JS = r"""
     if (!network || !nodes.get(id)) { pendingSelect = id; return; }
     network.selectNodes([id]);
     showInfo(id);
+    // A chosen step should be readable: bring it into view unless already close up.
+    if (!nodeView.get(id)) { return; }
+    var p = network.canvasToDOM(network.getPositions([id])[id]);
+    var inView = p.x >= 40 && p.y >= 40 && p.x <= container.clientWidth - 40 &&
+      p.y <= container.clientHeight - 40;
+    if (!inView || network.getScale() < 0.6) {
+      network.focus(id, {scale: Math.max(network.getScale(), 0.8), animation: false});
+    }
+  }
+  function readable() {
+    // A whole flow fitted into the frame is a thin line of dots: start instead at its
+    // left end at a scale where the names can be read (scroll out to see it all).
+    if (!network || network.getScale() >= 0.45) { return; }
+    var ids = nodeView.getIds();
+    if (!ids.length) { return; }
+    var pos = network.getPositions(ids), minX = Infinity, y = 0;
+    ids.forEach(function (i) { if (pos[i].x < minX) { minX = pos[i].x; y = pos[i].y; } });
+    var w = container.clientWidth || 800;
+    network.moveTo({position: {x: minX + (w / 2 - 80) / 0.7, y: y}, scale: 0.7,
+                    animation: false});
   }
   function legend(lanes) {
     var ul = document.getElementById("lane-legend");
@@ -528,6 +548,7 @@ _JS = r"""
       }
       network.setData({nodes: nodeView, edges: edgeView});
     }
+    readable();
     if (pendingSelect) { var id = pendingSelect; pendingSelect = null; select(id); }
   }
   window.addEventListener("message", function (ev) {
