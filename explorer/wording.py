@@ -37,29 +37,45 @@ CONFIDENCE_WORDS = {
     "low": "unverified",
 }
 
-_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth",
-             7: "seventh", 8: "eighth", 9: "ninth", 10: "tenth"}
+def ordinal(n: int) -> str:
+    """``2`` -> ``'2nd'``.
+
+    >>> [ordinal(i) for i in (1, 2, 3, 4, 11, 12, 13, 21)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st']
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def quantity(limit: float, unit: str) -> str:
     """``quantity(8, 'working_days')`` -> ``'8 working days'``; ``1`` takes the singular."""
-    one, many = UNIT_WORDS[unit]
-    number = f"{limit:g}"
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    number = str(int(limit)) if float(limit).is_integer() else f"{limit:g}"
     return f"{number} {one if limit == 1 else many}"
 
 
 def describe_limit(ts: Timescale) -> str:
-    """The rule in a few words: 'within 21 days', 'at least 13 weeks', 'on the 2nd working day'."""
+    """The rule in a few words, without its source.
+
+    'within 21 days', 'at least 13 weeks', 'on the 2nd working day after',
+    'guidance: within 28 days'; where the source sets no number, its own words.
+    """
     if ts.limit is None or ts.unit is None:
-        return ts.wording or "no number set"
+        return ts.wording or "no set time"
     amount = quantity(ts.limit, ts.unit)
+    if ts.kind == "statutory_max":
+        return f"within {amount}"
     if ts.kind == "statutory_min":
-        return f"not before {amount}"
+        return f"at least {amount}"
     if ts.kind == "statutory_fixed":
-        n = int(ts.limit)
-        one, _ = UNIT_WORDS[ts.unit]
-        return f"on the {_ORDINALS.get(n, f'{n}th')} {one} after"
-    return f"within {amount}"
+        if float(ts.limit).is_integer():
+            one = UNIT_WORDS.get(ts.unit, (ts.unit, ts.unit))[0]
+            return f"on the {ordinal(int(ts.limit))} {one} after"
+        return f"after {amount}"
+    if ts.kind == "guidance_target":
+        return f"guidance: within {amount}"
+    return f"local target: within {amount}"
 
 
 def provision_text(basis: list[LegalBasis]) -> str:

@@ -10,7 +10,7 @@ schema errors can name the line.
 >>> doc.data
 {'id': 'x', 'steps': [{'id': 'a'}]}
 >>> doc.marks[("steps", 0, "id")]
-(3, 5)
+(3, 9)
 """
 
 from __future__ import annotations

@@ -64,7 +64,8 @@ def test_timescale_label_names_limit_and_provision() -> None:
 
 
 @pytest.mark.parametrize(("kw", "phrase"), [
-    ({"limit": 2, "unit": "working_days", "kind": "statutory_fixed"}, "on the 2nd working day"),
+    ({"limit": 2, "unit": "working_days", "kind": "statutory_fixed"},
+     "on the 2nd working day after"),
     ({"limit": 13, "unit": "weeks", "kind": "statutory_min"}, "at least 13 weeks"),
     ({"limit": 28, "unit": "days", "kind": "guidance_target"}, "guidance: within 28 days"),
     ({"limit": 1, "unit": "years", "kind": "local_target"}, "local target: within 1 year"),

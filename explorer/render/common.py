@@ -12,15 +12,7 @@ import networkx as nx
 
 from explorer.graph import dag, step_id
 from explorer.model import GUIDANCE_KINDS, STATUTORY_KINDS, Flow, Step, Timescale
-
-_UNIT_WORDS: dict[str, tuple[str, str]] = {
-    "hours": ("hour", "hours"),
-    "days": ("day", "days"),
-    "working_days": ("working day", "working days"),
-    "weeks": ("week", "weeks"),
-    "months": ("month", "months"),
-    "years": ("year", "years"),
-}
+from explorer.wording import describe_limit, ordinal  # noqa: F401  (ordinal: re-exported)
 
 #: Kinds of timescale that stop a step from drifting: a minimum does not hurry anyone.
 BOUNDING_KINDS: frozenset[str] = frozenset(
@@ -58,26 +50,6 @@ KIND_SHAPES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def ordinal(n: int) -> str:
-    """``2`` -> ``'2nd'``.
-
-    >>> [ordinal(i) for i in (1, 2, 3, 4, 11, 12, 13, 21)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st']
-    """
-    if 10 <= n % 100 <= 20:
-        return f"{n}th"
-    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _amount(limit: float, unit: str) -> str:
-    one, many = _UNIT_WORDS.get(unit, (unit, unit))
-    return f"{_number(limit)} {one if limit == 1 else many}"
-
-
 def _shorten(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -86,6 +58,9 @@ def _shorten(text: str, n: int = 60) -> str:
 def timescale_phrase(ts: Timescale) -> str:
     """The rule in a few words, without its source: ``'within 8 working days'``.
 
+    The wording of :func:`explorer.wording.describe_limit`, shortened where the source
+    gives words instead of a number (a map label must stay short).
+
     >>> from explorer.model import Timescale
     >>> timescale_phrase(Timescale.model_validate({"from": "a", "to": "b", "limit": 8,
     ...     "unit": "working_days", "kind": "statutory_max", "confidence": "high"}))
@@ -93,19 +68,7 @@ def timescale_phrase(ts: Timescale) -> str:
     """
     if ts.limit is None or ts.unit is None:
         return _shorten(ts.wording or "no set time")
-    amount = _amount(ts.limit, ts.unit)
-    if ts.kind == "statutory_max":
-        return f"within {amount}"
-    if ts.kind == "statutory_min":
-        return f"at least {amount}"
-    if ts.kind == "statutory_fixed":
-        one = _UNIT_WORDS.get(ts.unit, (ts.unit, ts.unit))[0]
-        if float(ts.limit).is_integer():
-            return f"on the {ordinal(int(ts.limit))} {one}"
-        return f"after {amount}"
-    if ts.kind == "guidance_target":
-        return f"guidance: within {amount}"
-    return f"local target: within {amount}"
+    return describe_limit(ts)
 
 
 def timescale_label(ts: Timescale) -> str:
