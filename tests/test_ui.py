@@ -183,16 +183,30 @@ def test_deep_link_opens_flow_step_and_route() -> None:
         ("concern_raised", "ird")]
 
 
-def test_text_alternative_and_exports() -> None:
+def test_text_alternative_outline_names_every_step() -> None:
     at = ok(page("explorer.ui.map_page").run())
     G = flow_graph(load_flows(TRACK), "all")
     outline = "\n".join(m.value for m in at.markdown).replace("\\", "")
     assert sum(1 for n in G if G.nodes[n]["name"] in outline) == G.number_of_nodes()
+
+
+def test_table_of_steps_tab_lists_every_step() -> None:
+    at = ok(page("explorer.ui.map_page").run())
+    at.session_state["map_text_tab"] = "Table of steps"
+    ok(at.run())
+    G = flow_graph(load_flows(TRACK), "all")
     df = at.dataframe[0].value
     assert len(df) == G.number_of_nodes() and "Time limits out" in df.columns
+    assert any(b.label == "Download this table (CSV)" for b in at.get("download_button"))
+
+
+def test_export_tab_offers_every_format() -> None:
+    at = ok(page("explorer.ui.map_page").run())
+    at.session_state["map_text_tab"] = "Export"
+    ok(at.run())
     labels = [b.label for b in at.get("download_button")]
     assert {"Download HTML map", "Download Mermaid", "Download GraphML",
-            "Download JSON", "Download this table (CSV)"} <= set(labels)
+            "Download JSON"} <= set(labels)
 
 
 def test_map_click_callback_opens_details() -> None:

@@ -93,13 +93,19 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
     st.session_state[k.tables_flow] = flow_id
     order = list(cached_view(digest, flow_id, fs).order)
 
-    t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"])
-    with t1:
-        _outline(fs, digest, flow_id)
-    with t2:
-        _table(fs, digest, flow_id, k, order)
-    with t3:
-        _exports(fs, digest, flow_id, k)
+    # Only the open tab is drawn: the table and download widgets load code of their own
+    # in the browser, and drawing them hidden delayed the map on opening the page.
+    t1, t2, t3 = st.tabs(["Outline (text)", "Table of steps", "Export"], key=k.text_tab,
+                         on_change="rerun")
+    if t1.open is not False:
+        with t1:
+            _outline(fs, digest, flow_id)
+    if t2.open:
+        with t2:
+            _table(fs, digest, flow_id, k, order)
+    if t3.open:
+        with t3:
+            _exports(fs, digest, flow_id, k)
 
 
 @st.fragment
