@@ -3,7 +3,8 @@
 ``browser_first_map_s``: opening the whole-system map in a new browser session until
 vis-network has drawn it (server warm: one visit first fills its caches), median of
 five. ``browser_filter_rerender_s``: choosing a lane filter until the new map is
-drawn (timed from the click on the lane), median of five.
+drawn (timed in the browser from the click on the lane to the map's next drawing),
+median of five.
 ``browser_first_map_cold_s``: the very first visit to a freshly started server
 (flows parsed and validated, caches empty), for reference.
 Targets: < 3 s and < 0.5 s.
@@ -62,15 +63,24 @@ def run() -> dict[str, float]:
             ctx, (page, frame), secs = open_map()  # type: ignore[misc]
             first.append(secs)
             count = frame.evaluate("mapNodeCount()")  # type: ignore[attr-defined]
-            # The clock starts when the user picks the lane, not while the list opens.
+            # Timed in the browser, from the user's click on a lane (the click event) to
+            # the map's next drawing: Playwright's own work around a click is not the app's.
             page.get_by_test_id("stMultiSelect").first.click()  # type: ignore[attr-defined]
             option = page.get_by_role("option").filter(  # type: ignore[attr-defined]
                 has_not_text="Select all").first
             option.wait_for()
-            t0 = time.perf_counter()
+            page.evaluate(  # type: ignore[attr-defined]
+                "() => { window.__clickAt = null; document.addEventListener('click', "
+                "() => { window.__clickAt = window.__clickAt || Date.now(); }, "
+                "{capture: true}); }")
+            frame.evaluate(  # type: ignore[attr-defined]
+                "() => { window.__drawnAt = null; mapNetwork.on('afterDrawing', "
+                "() => { window.__drawnAt = window.__drawnAt || Date.now(); }); }")
             option.click()
-            map_frame(page, not_count=count)
-            rerender.append(time.perf_counter() - t0)
+            frame = map_frame(page, not_count=count)
+            clicked = page.evaluate("window.__clickAt")  # type: ignore[attr-defined]
+            drawn = frame.evaluate("window.__drawnAt")  # type: ignore[attr-defined]
+            rerender.append((drawn - clicked) / 1000)
             ctx.close()  # type: ignore[attr-defined]
     return {"browser_first_map_s": statistics.median(first),
             "browser_filter_rerender_s": statistics.median(rerender),
