@@ -2,7 +2,7 @@
 
 ``browser_first_map_s``: opening the whole-system map in a new browser session until
 vis-network has drawn it (server warm: one visit first fills its caches), median of
-five. ``browser_filter_rerender_s``: choosing a lane filter until the new map is
+nine. ``browser_filter_rerender_s``: choosing a lane filter until the new map is
 drawn (timed in the browser from the click on the lane to the map's next drawing),
 median of nine (the slowest is reported too).
 ``browser_first_map_cold_s``: the very first visit to a freshly started server
