@@ -29,6 +29,13 @@ def assert_problem(fc: FlowCopy, line: int, *fragments: str) -> Problem:
                          "\n".join(map(str, found)))
 
 
+def line_of_value(fc: FlowCopy, *loc: object) -> int:
+    """The line the loader gives for a value, read independently from the written file."""
+    from explorer.yamlsafe import read_yaml_file
+
+    return read_yaml_file(fc.path).marks[tuple(loc)][0]
+
+
 def first_decision(data: dict) -> str:
     return next(s["id"] for s in data["steps"] if s["kind"] == "decision")
 
@@ -148,6 +155,11 @@ def test_cycle_without_repeat_edge_names_the_cycle(flow_copy: FlowCopy) -> None:
     found = [p for p in problems_in(flow_copy) if "cycle without a repeat edge" in p.message]
     assert found, problems_in(flow_copy)
     assert edge["from"] in found[0].message and edge["to"] in found[0].message
+    # It points at a transition of the cycle: one of the two edges between the pair.
+    lines = {line_of_value(flow_copy, "transitions", i)
+             for i, t in enumerate(data["transitions"])
+             if {t["from"], t["to"]} == {edge["from"], edge["to"]}}
+    assert found[0].line in lines
 
 
 def test_decision_with_one_exit_is_reported_at_the_decision(flow_copy: FlowCopy) -> None:
@@ -159,7 +171,8 @@ def test_decision_with_one_exit_is_reported_at_the_decision(flow_copy: FlowCopy)
     keep.pop("share", None)
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy) if f"decision '{decision}' has 1 exit" in p.message]
-    assert found and found[0].line > 1
+    index = next(i for i, st in enumerate(data["steps"]) if st["id"] == decision)
+    assert found and found[0].line == line_of_value(flow_copy, "steps", index, "kind")
 
 
 def test_shares_that_do_not_sum_to_one_are_reported(flow_copy: FlowCopy) -> None:
@@ -171,7 +184,9 @@ def test_shares_that_do_not_sum_to_one_are_reported(flow_copy: FlowCopy) -> None
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy)
              if f"shares out of decision '{decision}' sum to" in p.message]
-    assert found and found[0].line > 1
+    first_exit = next(i for i, t in enumerate(data["transitions"]) if t["from"] == decision)
+    assert found and found[0].line == line_of_value(flow_copy, "transitions", first_exit,
+                                                    "share")
 
 
 def test_unknown_unit_lists_the_known_units(flow_copy: FlowCopy) -> None:
@@ -188,7 +203,8 @@ def test_statutory_timescale_without_legal_basis_is_reported(flow_copy: FlowCopy
     ts["consequence"] = "NO_BASIS_SENTINEL"
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy) if "has no legal basis" in p.message]
-    assert found and found[0].line > 1
+    index = data["timescales"].index(ts)
+    assert found and found[0].line == line_of_value(flow_copy, "timescales", index, "kind")
 
 
 def test_python_object_tag_is_refused(flow_copy: FlowCopy) -> None:
