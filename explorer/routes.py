@@ -487,21 +487,8 @@ def measure_route(P: Prepared, steps: Iterable[str], edges: Iterable[tuple[str, 
             lk = max(lk, likely[u] + d)
             cu = chains[u]
             fl, up, st, gd = max(fl, cu[0]), max(up, cu[1]), max(st, cu[2]), max(gd, cu[3])
-        bounded_here = False
-        for a, clock in ctx.clocks[v]:
-            u = latest.get(a)
-            if u is None:
-                continue
-            cu = chains[u]
-            if clock.floor is not None:
-                fl = max(fl, cu[0] + clock.floor)
-            if clock.upper is not None:
-                up = max(up, cu[1] + clock.upper)
-                bounded_here = True
-            if clock.statutory is not None:
-                st = max(st, cu[2] + clock.statutory)
-            if clock.guidance is not None:
-                gd = max(gd, cu[3] + clock.guidance)
+        fl, up, st, gd, bounded_here = _clocks_into(ctx.clocks[v], latest, chains,
+                                                   (fl, up, st, gd))
         likely[v] = lk
         chains[v] = (fl, up, st, gd)
         latest[base[v]] = v
@@ -598,21 +585,8 @@ class _Incremental:
                 cu = chains[u]
                 fl, up, st, gd = (max(fl, cu[0]), max(up, cu[1]), max(st, cu[2]),
                                   max(gd, cu[3]))
-            bounded_here = False
-            for a, clock in ctx.clocks[v]:
-                u = latest.get(a)
-                if u is None:
-                    continue
-                cu = chains[u]
-                if clock.floor is not None:
-                    fl = max(fl, cu[0] + clock.floor)
-                if clock.upper is not None:
-                    up = max(up, cu[1] + clock.upper)
-                    bounded_here = True
-                if clock.statutory is not None:
-                    st = max(st, cu[2] + clock.statutory)
-                if clock.guidance is not None:
-                    gd = max(gd, cu[3] + clock.guidance)
+            fl, up, st, gd, bounded_here = _clocks_into(ctx.clocks[v], latest, chains,
+                                                       (fl, up, st, gd))
             likely[v] = lk
             chains[v] = (fl, up, st, gd)
             b = base[v]
@@ -642,3 +616,27 @@ class _Incremental:
                      decision_makers=tuple(self.maker_list),
                      likely_days=likely.get(target, 0.0),
                      unknown_edges=tuple(dict.fromkeys(unknown)))
+
+
+def _clocks_into(clocks: Any, latest: dict[Any, Any], chains: dict[Any, Any],
+                 start: tuple[float, float, float, float]
+                 ) -> tuple[float, float, float, float, bool]:
+    """Extend a step's four chains (floor, upper, statutory, guidance) by the clocks that
+    end at it and started on the route; also whether any numeric upper limit covers it."""
+    fl, up, st, gd = start
+    bounded = False
+    for a, clock in clocks:
+        u = latest.get(a)
+        if u is None:
+            continue
+        cu = chains[u]
+        if clock.floor is not None:
+            fl = max(fl, cu[0] + clock.floor)
+        if clock.upper is not None:
+            up = max(up, cu[1] + clock.upper)
+            bounded = True
+        if clock.statutory is not None:
+            st = max(st, cu[2] + clock.statutory)
+        if clock.guidance is not None:
+            gd = max(gd, cu[3] + clock.guidance)
+    return fl, up, st, gd, bounded
