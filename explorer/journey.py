@@ -172,12 +172,15 @@ def clock(G: nx.DiGraph, journey: Journey) -> list[ClockItem]:
         started = journey.day_of(a)
         if started is None:
             continue
-        done = journey.day_of(b)
-        if done is not None and done < started:
-            done = None  # an earlier visit of a recurring step does not close this clock
+        # The first visit after the clock started closes it: a later round of a
+        # recurring step (the next review) must not reopen it as missed.
+        done = min((v.day for v in journey.visits if v.step == b
+                    and (v.day > started or (v.day == started and b != a))), default=None)
         due = started + ts.limit_days
         if ts.kind == "statutory_min":
             status = ("too_early" if done < due else "met") if done is not None else "pending"
+        elif done is not None and ts.kind == "statutory_fixed" and done < due:
+            status = "too_early"  # held before the day the law fixes
         elif done is not None:
             status = "met" if done <= due else "missed"
         else:

@@ -14,6 +14,7 @@ quiz.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from explorer.graph import flow_graph, step_id
@@ -40,6 +41,7 @@ def timescale_questions(fs: object, flow_id: str) -> list[Question]:
     pool = [ts for ts in G.graph["timescales"]
             if ts.status == "current" and ts.limit is not None and ts.legal_basis]
     answers = sorted({describe_limit(ts) for ts in pool})
+    pairs = Counter((step_id(ts.from_), step_id(ts.to)) for ts in pool)
     out = []
     for ts in pool:
         a, b = step_id(ts.from_), step_id(ts.to)
@@ -50,6 +52,9 @@ def timescale_questions(fs: object, flow_id: str) -> list[Question]:
         if len(wrong) < 3:
             wrong += [x for x in answers if x != right and x not in wrong]
         text = _question_text(ts, G.nodes[a]["name"], G.nodes[b]["name"])
+        if ts.applies_when and pairs[(a, b)] > 1:
+            # Two rules on one pair differ by when they apply: the question must say which.
+            text += f" (Where this applies: {ts.applies_when.rstrip('.')}.)"
         basis = "; ".join(cite(lb, sources) for lb in ts.legal_basis)
         explanation = (f"{right} ({KIND_WORDS[ts.kind]}), {basis}."
                        + (f" {ts.consequence}" if ts.consequence else ""))
@@ -60,7 +65,8 @@ def timescale_questions(fs: object, flow_id: str) -> list[Question]:
 def make_quiz(fs: object, flow_id: str = "all", n: int = 10, seed: int = 0) -> list[Question]:
     """``n`` questions drawn at random (by ``seed``) with shuffled options."""
     rng = random.Random(seed)
-    pool = timescale_questions(fs, flow_id)
+    # One question a wording and answer: a rule modelled twice is asked once.
+    pool = list({(q.text, q.answer): q for q in timescale_questions(fs, flow_id)}.values())
     picked = rng.sample(pool, min(n, len(pool)))
     out = []
     for q in picked:

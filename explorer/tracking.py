@@ -250,7 +250,10 @@ def read_caseload(data: bytes | str, *, as_of: dt.date,
     except csv.Error as exc:
         return empty_caseload([InputProblem(f"the file cannot be read as CSV: {exc}",
                                             line=reader.line_num, fatal=True)])
-    assert header is not None
+    if header is None:  # only empty cells, e.g. a blank but formatted sheet
+        return empty_caseload([InputProblem("the file has no header row: only empty cells "
+                                            "were found. The first row names the columns "
+                                            "(case_id and the milestones)", fatal=True)])
     return _build(header, header_line, records, as_of=as_of,
                   columns=known_columns() if columns is None else columns)
 
