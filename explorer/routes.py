@@ -464,59 +464,17 @@ def measure_route(P: Prepared, steps: Iterable[str], edges: Iterable[tuple[str, 
     seen several times runs from its latest appearance).
     """
     ctx = context or RouteContext(P)
-    pos = P.pos
-    order = sorted(set(steps), key=pos.__getitem__)
-    into: dict[str, list[str]] = {n: [] for n in order}
-    for a, b in edges:
-        if b in into:
-            into[b].append(a)
-    latest: dict[str, str] = {}
-    likely: dict[str, float] = {}
-    chains: dict[str, tuple[float, float, float, float]] = {}
-    unknown: list[tuple[str, str]] = []
-    unbounded: list[str] = []
-    base, days, zero = ctx.base, ctx.days, ctx.zero
-    for v in order:
-        preds = into[v]
-        lk = fl = up = st = gd = 0.0
-        for u in preds:
-            d = days[u, v]
-            if d is None:
-                unknown.append((base[u], base[v]))
-                d = 0.0
-            lk = max(lk, likely[u] + d)
-            cu = chains[u]
-            fl, up, st, gd = max(fl, cu[0]), max(up, cu[1]), max(st, cu[2]), max(gd, cu[3])
-        fl, up, st, gd, bounded_here = _clocks_into(ctx.clocks[v], latest, chains,
-                                                   (fl, up, st, gd))
-        likely[v] = lk
-        chains[v] = (fl, up, st, gd)
-        latest[base[v]] = v
-        if not (bounded_here or v == source or ctx.kind[v] in _STRUCTURAL
-                or (preds and all(zero[u, v] for u in preds))):
-            unbounded.append(base[v])
-    makers = list(dict.fromkeys(ctx.maker[v] for v in order if v in ctx.maker))
-    fl, up, st, gd = chains.get(target, (0.0, 0.0, 0.0, 0.0))
-    return Route(target=base[target], steps=tuple(base[v] for v in order),
-                 choices=tuple((base[a], base[b]) for a, b in
-                               sorted(choices, key=lambda c: pos[c[0]])),
-                 statutory_floor_days=fl, bounded_days=up, bounded_statutory_days=st,
-                 bounded_guidance_days=gd, unbounded_steps=tuple(unbounded),
-                 hearings=sum(1 for v in order if v in ctx.hearing),
-                 court_stages=sum(1 for v in order if v in ctx.court),
-                 decision_makers=tuple(makers), likely_days=likely.get(target, 0.0),
-                 unknown_edges=tuple(dict.fromkeys(unknown)))
+    return _Incremental(P, ctx, source, target)(steps, edges, choices)
 
 
 class _Incremental:
-    """:func:`measure_route` for routes listed one after another, sharing their prefixes.
+    """The measuring pass of :func:`measure_route`, reusable for routes listed in turn.
 
     Routes k and k+1 mostly differ only near their end (on the whole system ~85% of a
     route's steps, in topological order, come with the same edges into them), and
-    the pass in :func:`measure_route` at a step depends only on the steps before it.
-    So the state of the last route is kept per position and only the part after the
-    common prefix is undone and recomputed. The figures are exactly those of
-    :func:`measure_route`.
+    the pass at a step depends only on the steps before it. So the state of the last
+    route is kept per position and only the part after the common prefix is undone
+    and recomputed; a fresh instance measures a single route from scratch.
     """
 
     def __init__(self, P: Prepared, ctx: RouteContext, source: str, target: str) -> None:
