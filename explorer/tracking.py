@@ -789,13 +789,27 @@ def track_caseload(fs: object, data: bytes | str, *, as_of: dt.date, due_soon_da
     return load, track_against(fs, load, as_of=as_of, due_soon_days=due_soon_days)
 
 
-def track_against(fs: object, load: Caseload, *, as_of: dt.date, due_soon_days: int = 14
-                  ) -> TrackResult:
-    """Track a read caseload against every rule of ``fs``, with the flows' order checks."""
+@dataclass(frozen=True)
+class TrackingPlan:
+    """What tracking needs from the flows, worked out once for any number of caseloads."""
+
+    rules: list[Rule]
+    pairs: list[tuple[str, str]]
+    past: dict[str, tuple[str, ...]]
+
+
+def tracking_plan(fs: object) -> TrackingPlan:
+    """The rules, order checks and gone-past steps of ``fs`` (graph work: reuse it)."""
     rules = tracking_rules(fs)
-    return track(load, rules, as_of=as_of, due_soon_days=due_soon_days,
-                 pairs=order_pairs(fs), recurring=LATEST_DATE_STEPS,
-                 past=moved_past(fs, rules))
+    return TrackingPlan(rules, order_pairs(fs), moved_past(fs, rules))
+
+
+def track_against(fs: object, load: Caseload, *, as_of: dt.date, due_soon_days: int = 14,
+                  plan: TrackingPlan | None = None) -> TrackResult:
+    """Track a read caseload against every rule of ``fs``, with the flows' order checks."""
+    plan = plan or tracking_plan(fs)
+    return track(load, plan.rules, as_of=as_of, due_soon_days=due_soon_days,
+                 pairs=plan.pairs, recurring=LATEST_DATE_STEPS, past=plan.past)
 
 
 # -- output -------------------------------------------------------------------------------

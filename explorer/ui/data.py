@@ -13,6 +13,7 @@ import streamlit as st
 from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
 from explorer.render.common import LaneInfo
 from explorer.render.vis import MapOptions, map_data, map_data_json
+from explorer.tracking import TrackingPlan, tracking_plan
 
 #: Tests and local authorities point the app at another folder of flows with this.
 FLOWS_DIR_ENV = "PERMANENCE_FLOWS_DIR"
@@ -169,3 +170,16 @@ def cached_outline(digest: str, flow_id: str, _fs: FlowSet) -> str:
 
     G = cached_view(digest, flow_id, _fs).G
     return "\n".join(f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, _fs.flows)))
+
+
+def flows_key(fs: FlowSet) -> str:
+    """A cache key for a flow set: the shipped flows' digest, else the object's identity."""
+    shipped, digest = shipped_flowset()
+    # Another flow set (an upload) has no digest of its own here: key it by identity.
+    return digest if shipped is fs else f"object-{id(fs)}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_tracking_plan(key: str, _fs: FlowSet) -> TrackingPlan:
+    """The flows' tracking rules and order checks, worked out once (no case data here)."""
+    return tracking_plan(_fs)

@@ -52,7 +52,7 @@ from explorer.simulate import (
     what_if,
 )
 from explorer.ui.common import download_csv, md, query_param, set_query_params
-from explorer.ui.data import shipped_flowset
+from explorer.ui.data import flows_key
 
 TITLE = "Routes"
 P = "routes"  # session-state prefix: no other page shares these widgets
@@ -77,12 +77,6 @@ def _k(name: str) -> str:
 
 
 # -- cached computations (keyed on the flows' digest, never on the objects) -------------
-
-
-def _digest(fs: FlowSet) -> str:
-    shipped, digest = shipped_flowset()
-    # Another flow set (an upload) has no digest of its own here: key it by identity.
-    return digest if shipped is fs else f"object-{id(fs)}"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -169,7 +163,7 @@ def render(fs: FlowSet) -> None:
     _init_from_query(options)
     if st.session_state.get(_k("flow")) not in options:
         st.session_state[_k("flow")] = ALL if ALL in options else options[0]
-    digest = _digest(fs)
+    digest = flows_key(fs)
 
     c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
     flow_id = c1.selectbox("Flow", options, key=_k("flow"), on_change=_on_flow_change,

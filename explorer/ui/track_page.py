@@ -34,6 +34,7 @@ from explorer.tracking import (
     track_against,
 )
 from explorer.ui.common import md
+from explorer.ui.data import cached_tracking_plan, flows_key
 
 EXAMPLE_PATH = Path(__file__).resolve().parent.parent.parent / "examples" / \
     "example-caseload.csv"
@@ -104,7 +105,8 @@ def _page(fs: FlowSet) -> None:
     _problems(load)
     if load.fatal or load.dates.empty:
         return
-    result = track_against(fs, load, as_of=as_of, due_soon_days=int(soon))
+    result = track_against(fs, load, as_of=as_of, due_soon_days=int(soon),
+                           plan=cached_tracking_plan(flows_key(fs), fs))
     _dashboard(fs, load, result)
 
 
