@@ -11,19 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.load import DEFAULT_FLOWS_DIR
 from explorer.ui.data import FLOWS_DIR_ENV
+from tests.apptest import ok
+from tests.apptest import page as app_page
 from tests.payloads import xss_flow_yaml
 from tests.test_pathways_page import unescaped
-
-TIMEOUT = 60
-
-
-def _app() -> None:
-    from explorer.ui.common import guarded
-    from explorer.ui.data import shipped_flowset
-    from explorer.ui.learn_page import render
-
-    fs, _ = shipped_flowset()
-    guarded(render, fs)
 
 
 @pytest.fixture(autouse=True)
@@ -31,14 +22,8 @@ def flows_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FLOWS_DIR_ENV, str(DEFAULT_FLOWS_DIR))
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def page() -> AppTest:
-    return ok(AppTest.from_function(_app, default_timeout=TIMEOUT).run())
+    return ok(app_page("explorer.ui.learn_page").run())
 
 
 def moves(at: AppTest) -> list[str]:
@@ -176,7 +161,7 @@ def test_script_payloads_in_a_flow_stay_text(tmp_path: Path,
     shutil.copytree(DEFAULT_FLOWS_DIR, folder)
     (folder / "xss.yaml").write_bytes(xss_flow_yaml())
     monkeypatch.setenv(FLOWS_DIR_ENV, str(folder))
-    at = ok(AppTest.from_function(_app, default_timeout=TIMEOUT).run())
+    at = ok(app_page("explorer.ui.learn_page").run())
     at.selectbox(key="learn_flow").set_value("xss-flow").run()
     at.selectbox(key="learn_quiz_flow").set_value("xss-flow").run()
     ok(at)

@@ -11,18 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.load import DEFAULT_FLOWS_DIR
 from explorer.ui.data import FLOWS_DIR_ENV
+from tests.apptest import ok
+from tests.apptest import page as app_page
 from tests.payloads import xss_flow_yaml
-
-TIMEOUT = 60
-
-
-def _app() -> None:
-    from explorer.ui.common import guarded
-    from explorer.ui.data import shipped_flowset
-    from explorer.ui.pathways_page import render
-
-    fs, _ = shipped_flowset()
-    guarded(render, fs)
 
 
 @pytest.fixture(autouse=True)
@@ -30,14 +21,8 @@ def flows_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FLOWS_DIR_ENV, str(DEFAULT_FLOWS_DIR))
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
-
-
 def page() -> AppTest:
-    return ok(AppTest.from_function(_app, default_timeout=TIMEOUT).run())
+    return ok(app_page("explorer.ui.pathways_page").run())
 
 
 def plain(at: AppTest) -> str:
@@ -121,7 +106,7 @@ def test_flow_choice_changes_the_hearings() -> None:
 
 
 def test_deep_link_opens_flow_and_step() -> None:
-    at = AppTest.from_function(_app, default_timeout=TIMEOUT)
+    at = app_page("explorer.ui.pathways_page")
     at.query_params["flow"] = "care-and-protection"
     at.query_params["step"] = "place_of_safety"
     ok(at.run())
@@ -144,7 +129,7 @@ def test_script_payloads_in_a_flow_stay_text(tmp_path: Path,
     shutil.copytree(DEFAULT_FLOWS_DIR, folder)
     (folder / "xss.yaml").write_bytes(xss_flow_yaml())
     monkeypatch.setenv(FLOWS_DIR_ENV, str(folder))
-    at = AppTest.from_function(_app, default_timeout=TIMEOUT)
+    at = app_page("explorer.ui.pathways_page")
     at.query_params["flow"] = "xss-flow"
     at.query_params["step"] = "start_here"
     ok(at.run())

@@ -20,38 +20,23 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.compare import LIMIT_CLASSES
 from explorer.ui.data import FLOWS_DIR_ENV
+from tests.apptest import ok
+from tests.apptest import page as app_page
 from tests.conftest import FIXTURES
 from tests.payloads import SCRIPT, xss_flow_yaml
 
 SYSTEM = FIXTURES / "system"
-TIMEOUT = 60
 MODULE = "explorer.ui.routes_page"
 
 
-def _page() -> None:
-    import importlib
-
-    from explorer.ui.common import guarded
-    from explorer.ui.data import shipped_flowset
-
-    fs, _ = shipped_flowset()
-    guarded(importlib.import_module("explorer.ui.routes_page").render, fs)
-
-
 def page() -> AppTest:
-    return AppTest.from_function(_page, default_timeout=TIMEOUT)
+    return app_page(MODULE)
 
 
 @pytest.fixture(autouse=True)
 def flows_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(FLOWS_DIR_ENV, str(SYSTEM))
     return SYSTEM
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def frame(at: AppTest, column: str) -> pd.DataFrame:

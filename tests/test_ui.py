@@ -19,26 +19,13 @@ from streamlit.testing.v1 import AppTest
 from explorer.graph import flow_graph
 from explorer.load import load_flows
 from explorer.ui.data import FLOWS_DIR_ENV
+from tests.apptest import ok, page
 from tests.conftest import FIXTURES
 from tests.payloads import SCRIPT, xss_flow_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACK = FIXTURES / "explorer"
 TIMEOUT = 60
-
-
-def _page(module: str) -> None:
-    import importlib
-
-    from explorer.ui.common import guarded
-    from explorer.ui.data import shipped_flowset
-
-    fs, _ = shipped_flowset()
-    guarded(importlib.import_module(module).render, fs)
-
-
-def page(module: str) -> AppTest:
-    return AppTest.from_function(_page, args=(module,), default_timeout=TIMEOUT)
 
 
 @pytest.fixture(autouse=True)
@@ -71,12 +58,6 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader,
                                             *at.title, *at.warning, *at.error, *at.info,
                                             *at.success, *at.code])
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 # -- Map --------------------------------------------------------------------------------
