@@ -7,8 +7,6 @@ Each timescale test names its provision. The values were checked against primary
 
 from __future__ import annotations
 
-import re
-
 import networkx as nx
 import pytest
 
@@ -19,8 +17,6 @@ from explorer.model import Flow, Timescale
 
 FLOW_ID = "care-and-protection"
 FLOW_FILE = "care-and-protection.yaml"
-#: A token of two or more capitals (digits allowed), with an optional plural "s": CPO, ICSOs.
-ABBREVIATION = re.compile(r"\b([A-Z][A-Z0-9]+)s?\b")
 
 
 @pytest.fixture(scope="module")
@@ -180,18 +176,6 @@ def test_grounds_hearing_is_reached_from_concern_without_repeat_edges(
     assert nx.has_path(D, "concern_raised", "grounds_hearing")
     assert nx.has_path(D, "place_of_safety", "grounds_hearing")
     assert nx.has_path(D, "hearing_decision", "appeal_lodged")
-
-
-def test_every_abbreviation_in_any_flow_is_in_the_glossary(shipped: FlowSet) -> None:
-    known = {t.abbreviation for t in shipped.glossary if t.abbreviation}
-    missing: set[str] = set()
-    for fid, fl in shipped.flows.items():
-        for item in [*fl.lanes, *fl.steps]:
-            for text in (item.name, item.description or ""):
-                for m in ABBREVIATION.finditer(text):
-                    if m.group(1) not in known:
-                        missing.add(f"{fid}:{item.id}: {m.group(1)}")
-    assert sorted(missing) == []
 
 
 def test_reporter_milestones_do_not_contradict_a_cpo_case_order(shipped: FlowSet) -> None:

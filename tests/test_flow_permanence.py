@@ -8,7 +8,6 @@ primary text (docs/verification-permanence.md).
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 
@@ -23,8 +22,6 @@ from explorer.model import Flow, Timescale
 
 FLOW_ID = "permanence"
 FLOW_FILE = "permanence.yaml"
-#: A token of two or more capitals (digits allowed), with an optional plural "s".
-ABBREVIATION = re.compile(r"\b([A-Z][A-Z0-9]+)s?\b")
 
 
 @pytest.fixture(scope="module")
@@ -375,19 +372,6 @@ def test_simulated_destinations_match_permanently_progressing(graph: nx.DiGraph)
 
 
 # ---------------------------------------------------------------------------- glossary
-
-
-def test_every_abbreviation_in_the_flow_is_in_the_glossary(shipped: FlowSet,
-                                                            flow: Flow) -> None:
-    known = {t.abbreviation for t in shipped.glossary if t.abbreviation}
-    texts = [flow.title, flow.summary, flow.calibration or ""]
-    texts += [x for lane in flow.lanes for x in (lane.name, lane.description or "")]
-    texts += [x for s in flow.steps
-              for x in (s.name, s.description, s.child_and_family or "", *s.attendees)]
-    texts += [t.label or "" for t in flow.transitions]
-    missing = sorted({m.group(1) for text in texts for m in ABBREVIATION.finditer(text)
-                      if m.group(1) not in known})
-    assert missing == []
 
 
 def test_glossary_explains_the_key_permanence_terms(shipped: FlowSet) -> None:
