@@ -317,3 +317,17 @@ def test_app_navigation_runs_map_by_default() -> None:
     ok(at)
     assert at.title[0].value == "Map of the flows"
     assert map_nodes(at)
+
+
+def test_details_say_an_unverified_timescale_is_unverified() -> None:
+    import networkx as nx
+
+    from explorer.model import Timescale
+    from explorer.ui.details import _ts_line
+
+    G = nx.DiGraph()
+    G.add_node("b", name="Hearing")
+    ts = Timescale.model_validate({"from": "a", "to": "b", "limit": 7, "unit": "days",
+                                   "kind": "statutory_max", "confidence": "low",
+                                   "legal_basis": [{"source": "x", "provision": "r.1"}]})
+    assert "**unverified**" in _ts_line(G, ts, "b", "to")

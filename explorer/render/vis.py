@@ -40,6 +40,7 @@ from explorer.render.common import (
     timescale_label,
     timescale_strength,
 )
+from explorer.wording import CONFIDENCE_WORDS, KIND_WORDS
 
 VIS_VERSION = "9.1.2"
 #: The message type the page posts to its parent when a step is clicked.
@@ -302,11 +303,9 @@ def _timescale_text(ts: Timescale, G: nx.DiGraph) -> str:
         sid = ref.rsplit(":", 1)[-1]
         return str(G.nodes[sid]["name"]) if sid in G else sid
 
-    kind = {"statutory_max": "statutory maximum", "statutory_fixed": "statutory fixed day",
-            "statutory_min": "statutory minimum", "guidance_target": "guidance target",
-            "local_target": "local target"}.get(ts.kind, ts.kind)
+    kind = KIND_WORDS.get(ts.kind, ts.kind)
     lines = [f"{name(ts.from_)} → {name(ts.to)}", f"{timescale_label(ts)} ({kind}; "
-             f"confidence {ts.confidence})"]
+             f"{CONFIDENCE_WORDS.get(ts.confidence, ts.confidence)})"]
     if ts.wording:
         lines.append(_shorten(ts.wording, 240))
     if ts.consequence:

@@ -21,12 +21,16 @@ from explorer.render.common import (
     timescales_touching,
 )
 from explorer.ui.common import md
+from explorer.wording import CONFIDENCE_WORDS, KIND_WORDS
 
 _URL_OK = re.compile(r"^https://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%()]+$")
 
-_KIND_WORDS = {"statutory_max": "statutory maximum", "statutory_fixed": "statutory fixed day",
-               "statutory_min": "statutory minimum", "guidance_target": "guidance target",
-               "local_target": "local target"}
+
+
+def _confidence(level: str) -> str:
+    # "low" is said plainly, in bold: nothing unverified may read as settled law.
+    words = md(CONFIDENCE_WORDS.get(level, level))
+    return f"**{words}**" if level == "low" else words
 
 
 def safe_url(url: str | None) -> str | None:
@@ -50,9 +54,9 @@ def _citation(fs: FlowSet, lb: LegalBasis) -> str:
 def _ts_line(G: nx.DiGraph, ts: Timescale, other: str, direction: str) -> str:
     sid = step_id(other)
     name = G.nodes[sid]["name"] if sid in G else sid
-    kind = _KIND_WORDS.get(ts.kind, ts.kind)
+    kind = KIND_WORDS.get(ts.kind, ts.kind)
     line = (f"**{md(timescale_label(ts))}** {direction} {md(name)} ({md(kind)}; "
-            f"confidence {md(ts.confidence)})")
+            f"{_confidence(ts.confidence)})")
     if ts.consequence:
         line += f". If missed: {md(ts.consequence)}"
     if ts.applies_when:
@@ -127,4 +131,4 @@ def render_details(fs: FlowSet, G: nx.DiGraph, node: str, *,
     if s.tags:
         st.markdown("**Tags:** " + ", ".join(md(t) for t in s.tags))
     if s.confidence != "high":
-        st.caption(f"Confidence in this step's content: {md(s.confidence)} (see Sources).")
+        st.caption(f"This step's content is {_confidence(s.confidence)} (see Sources).")

@@ -20,7 +20,8 @@ CONFIDENCE = {
             "official guidance.",
     "medium": "From a reliable secondary source, or an interpretation where the primary "
               "text is not explicit.",
-    "low": "A working assumption or a local practice that varies; treat with care.",
+    "low": "Unverified: a working assumption or a local practice that varies; the app "
+           "says so wherever it is shown. Treat with care.",
 }
 
 _KIND_ORDER = ["act", "regulations", "court_rules", "guidance", "case_law", "research",
