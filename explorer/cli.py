@@ -158,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, FlowError) as exc:
         print(f"permanence-explorer {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file or folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"permanence-explorer {args.command}: error: {where}{exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0
     except KeyboardInterrupt:  # pragma: no cover

@@ -39,3 +39,12 @@ def test_schema_command_writes_all_three_files(tmp_path, capsys) -> None:
     assert main(["schema", "--out", str(tmp_path), "--json"]) == 0
     written = json.loads(capsys.readouterr().out)["written"]
     assert sorted(p.rsplit("/", 1)[-1] for p in written) == sorted(SCHEMA_FILES.values())
+
+
+def test_schema_into_a_folder_that_cannot_be_made_is_a_message_not_a_traceback(
+        tmp_path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["schema", "--out", str(blocker / "schema")]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and str(blocker) in err and "Traceback" not in err
