@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from explorer.cli import UsageError, _load_valid, command
+from explorer.cli import _load_valid, command
 from explorer.render.export import FORMATS, export_text
 
 
@@ -24,10 +24,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = export_text(fs, args.flow, args.fmt)
     if args.out:
         out = Path(args.out)
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        out.write_text(text, encoding="utf-8")  # an OSError is reported by cli.main
         if args.json:
             json.dump({"flow": args.flow, "format": args.fmt, "written": str(out),
                        "bytes": len(text.encode("utf-8"))}, sys.stdout)

@@ -57,8 +57,6 @@ def _read(path: Path) -> bytes:
         raise UsageError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise UsageError(f"{path}: is a folder, not a CSV file") from exc
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _text(data: dict[str, object]) -> str:
