@@ -46,6 +46,7 @@ import pandas as pd
 from explorer.analysis import MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS, estimate_of, prepare
 from explorer.critical import CriticalPath, critical_path, longest_times
 from explorer.reach import exit_weights
+from explorer.render.common import timescale_label
 from explorer.routes import Route, RouteSet
 from explorer.simulate import (
     CalibrationRow,
@@ -56,7 +57,6 @@ from explorer.simulate import (
     simulate,
 )
 from explorer.tracking import neutralise
-from explorer.wording import short_label
 
 #: Starting points tried first for the default view (whole system, then permanence).
 PREFERRED_STARTS: tuple[str, ...] = ("concern_raised", "looked_after")
@@ -381,7 +381,7 @@ def route_timeline(G: nx.DiGraph, route: Route) -> Timeline:
             due = start + ts.limit_days
             arrive = at.get(b, 0.0)
             met = arrive >= due if cls == LIMIT_MINIMUM else arrive <= due + 1e-9
-            limits.append(TimelineLimit(a, b, cls, f"{short_label(ts)} (from "
+            limits.append(TimelineLimit(a, b, cls, f"{timescale_label(ts)} (from "
                                         f"{names.get(a, a)})", start, due, arrive, met))
     return Timeline(cp, tuple(rows), tuple(limits))
 

@@ -6,8 +6,6 @@
 ...     "legal_basis": [{"source": "chsa_2011", "provision": "s.54"}]})
 >>> describe_limit(ts)
 'within 8 working days'
->>> short_label(ts)
-'within 8 working days, s.54'
 """
 
 from __future__ import annotations
@@ -81,14 +79,6 @@ def describe_limit(ts: Timescale) -> str:
 def provision_text(basis: list[LegalBasis]) -> str:
     """The provisions cited, joined: 's.54; r.29'."""
     return "; ".join(lb.provision for lb in basis)
-
-
-def short_label(ts: Timescale) -> str:
-    """An edge label for maps: the limit and the first provision."""
-    label = describe_limit(ts)
-    if ts.legal_basis:
-        label += f", {ts.legal_basis[0].provision}"
-    return label
 
 
 def cite(lb: LegalBasis, sources: dict[str, Source]) -> str:
