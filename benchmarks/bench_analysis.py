@@ -27,14 +27,14 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.analysis import estimate_of, prepare
-from explorer.critical import critical_path
+from explorer.analysis.critical import critical_path
+from explorer.analysis.prepare import estimate_of, prepare
+from explorer.analysis.reach import exit_weights
+from explorer.analysis.routes import DEFAULT_LIMIT, count_routes, routes
+from explorer.analysis.simulate import simulate
+from explorer.analysis.synthetic import graph_of, synthetic_flow
 from explorer.graph import flow_graph
-from explorer.load import DEFAULT_FLOWS_DIR, load_flows
-from explorer.reach import exit_weights
-from explorer.routes import DEFAULT_LIMIT, count_routes, routes
-from explorer.simulate import simulate
-from explorer.synthetic import graph_of, synthetic_flow
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "system"
 SOURCE, TARGET = "concern_raised", "adoption_order"

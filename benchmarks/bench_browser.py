@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from explorer.load import DEFAULT_FLOWS_DIR, load_flows  # noqa: E402
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows  # noqa: E402
 from tests.browser.harness import (  # noqa: E402
     CHROMIUM,
     chromium,

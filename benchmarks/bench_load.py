@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from explorer.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 
 
 def run() -> dict[str, float]:

@@ -9,10 +9,11 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from explorer.cases.tracking import to_json, track_caseload
 from explorer.graph import dag, flow_graph
-from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
-from explorer.milestones import MILESTONES
-from explorer.tracking import to_json, track_caseload
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.model.flowset import FlowSet
+from explorer.model.milestones import MILESTONES
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "track"
 AS_OF = dt.date(2026, 11, 22)

@@ -1,6 +1,80 @@
 """Permanence Explorer: Scotland's child care and protection and permanence processes as flows.
 
-The core (everything in this package but ``explorer.ui``) imports no Streamlit.
+The public API, for scripts and notebooks (see ``docs/python-api.md``)::
+
+    >>> import explorer
+    >>> fs = explorer.load_flows()
+    >>> G = explorer.flow_graph(fs, "permanence")
+    >>> explorer.routes(G, "looked_after", "adoption_order").count > 0
+    True
+
+The layers below are packages with one job each (``docs/architecture.md``): ``model`` ->
+``graph`` -> ``io`` -> ``analysis`` -> ``cases`` -> ``learning`` -> ``views`` -> ``render``
+-> ``cli`` and ``ui``. The core (everything but ``explorer.ui``) imports no Streamlit.
 """
 
-__version__ = "0.1.0"
+from explorer.analysis.critical import CriticalPath, critical_path
+from explorer.analysis.drift import drift_risks
+from explorer.analysis.reach import next_steps, outcome_probabilities
+from explorer.analysis.routes import Route, RouteSet, routes
+from explorer.analysis.simulate import Simulation, calibration_table, simulate, what_if
+from explorer.cases.calendar import due_date, earliest_date, is_working_day, working_days_between
+from explorer.cases.tracking import (
+    Caseload,
+    TrackResult,
+    read_caseload,
+    track,
+    track_caseload,
+    tracking_plan,
+)
+from explorer.graph import ALL, dag, flow_graph, resolve_step, timescales_between
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.learning.pathways import pathway
+from explorer.learning.quiz import make_quiz
+from explorer.model import Flow, FlowError, FlowSet, Problem, Step, Timescale, Transition
+from explorer.render.export import export_text
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "ALL",
+    "DEFAULT_FLOWS_DIR",
+    "Caseload",
+    "CriticalPath",
+    "Flow",
+    "FlowError",
+    "FlowSet",
+    "Problem",
+    "Route",
+    "RouteSet",
+    "Simulation",
+    "Step",
+    "Timescale",
+    "TrackResult",
+    "Transition",
+    "__version__",
+    "calibration_table",
+    "critical_path",
+    "dag",
+    "drift_risks",
+    "due_date",
+    "earliest_date",
+    "export_text",
+    "flow_graph",
+    "is_working_day",
+    "load_flows",
+    "make_quiz",
+    "next_steps",
+    "outcome_probabilities",
+    "pathway",
+    "read_caseload",
+    "resolve_step",
+    "routes",
+    "simulate",
+    "timescales_between",
+    "track",
+    "track_caseload",
+    "tracking_plan",
+    "what_if",
+    "working_days_between",
+]

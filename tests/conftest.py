@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.model.flowset import FlowSet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

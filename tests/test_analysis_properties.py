@@ -10,13 +10,13 @@ import networkx as nx
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explorer.analysis import Prepared, estimate_of, prepare
-from explorer.critical import critical_path
-from explorer.load import load_flows
-from explorer.reach import outcome_probabilities
-from explorer.routes import count_routes, routes
-from explorer.simulate import simulate
-from explorer.synthetic import flow_yaml, graph_of, synthetic_flow
+from explorer.analysis.critical import critical_path
+from explorer.analysis.prepare import Prepared, estimate_of, prepare
+from explorer.analysis.reach import outcome_probabilities
+from explorer.analysis.routes import count_routes, routes
+from explorer.analysis.simulate import simulate
+from explorer.analysis.synthetic import flow_yaml, graph_of, synthetic_flow
+from explorer.io.load import load_flows
 
 BASE = Path(__file__).parent / "fixtures" / "synthetic"
 SETTINGS = settings(max_examples=40, deadline=None,

@@ -10,9 +10,10 @@ import json
 
 import pytest
 
+from explorer.analysis.simulate import CALIBRATION_TOLERANCE, calibration_table
 from explorer.cli import main
-from explorer.load import DEFAULT_FLOWS_DIR, FlowSet
-from explorer.simulate import CALIBRATION_TOLERANCE, calibration_table
+from explorer.io.load import DEFAULT_FLOWS_DIR
+from explorer.model.flowset import FlowSet
 
 PERMANENCE_FILE = DEFAULT_FLOWS_DIR / "permanence.yaml"
 needs_permanence = pytest.mark.skipif(

@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from explorer.calendar import (
+from explorer.cases.calendar import (
     CalendarError,
     due_date,
     due_dates,

@@ -9,7 +9,14 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from explorer.compare import (
+from explorer.analysis.routes import routes
+from explorer.analysis.simulate import apply_overrides, calibration_table, simulate, what_if
+from explorer.graph import flow_graph
+from explorer.io.load import load_flows
+from explorer.io.tabular import csv_bytes as table_csv
+from explorer.model.flowset import FlowSet
+from explorer.render.charts import histogram_chart, timeline_chart, timeline_frames
+from explorer.views.route_tables import (
     LIMIT_CLASSES,
     LIMIT_GUIDANCE,
     LIMIT_MINIMUM,
@@ -29,17 +36,11 @@ from explorer.compare import (
     side_by_side,
     start_options,
     step_labels,
-    table_csv,
     time_histogram,
     timeline_frame,
     whatif_frame,
     whatif_presets,
 )
-from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
-from explorer.render.charts import histogram_chart, timeline_chart, timeline_frames
-from explorer.routes import routes
-from explorer.simulate import apply_overrides, calibration_table, simulate, what_if
 from tests.conftest import FIXTURES
 
 
@@ -48,7 +49,7 @@ def system() -> FlowSet:
     return load_flows(FIXTURES / "system")
 
 
-@pytest.mark.parametrize("name", ["explorer.compare", "explorer.render.charts"])
+@pytest.mark.parametrize("name", ["explorer.views.route_tables", "explorer.render.charts"])
 def test_docstring_examples_hold(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

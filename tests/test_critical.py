@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from explorer.critical import critical_path, longest_times
+from explorer.analysis.critical import critical_path, longest_times
+from explorer.analysis.synthetic import diamond_graph
 from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
-from explorer.problems import FlowError
-from explorer.synthetic import diamond_graph
+from explorer.io.load import load_flows
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 

@@ -23,4 +23,4 @@ def test_docstring_examples_hold(name: str) -> None:
 
 
 def test_the_core_modules_are_all_covered() -> None:
-    assert {"explorer.load", "explorer.tracking", "explorer.wording"} <= set(MODULES)
+    assert {"explorer.io.load", "explorer.cases.tracking", "explorer.model.wording"} <= set(MODULES)

@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 
 from explorer.graph import dag, flow_graph, timescales_between
-from explorer.load import FlowSet
-from explorer.milestones import MILESTONES
 from explorer.model import Flow, Timescale
+from explorer.model.flowset import FlowSet
+from explorer.model.milestones import MILESTONES
 
 FLOW_ID = "care-and-protection"
 FLOW_FILE = "care-and-protection.yaml"
@@ -183,7 +183,7 @@ def test_reporter_milestones_do_not_contradict_a_cpo_case_order(shipped: FlowSet
     referral) before the second working day hearing. The general referral_to_reporter and
     reporter_decision milestones must not be drawn after (or before) the CPO route's steps,
     or a real case's dates would be flagged as contradicting the flow (legal review, 2026)."""
-    from explorer.tracking import order_pairs
+    from explorer.cases.tracking import order_pairs
 
     cpo_route = {"cpo_granted", "place_of_safety", "cpo_prevents_removal",
                  "second_working_day_hearing", "cpo_sheriff_application",

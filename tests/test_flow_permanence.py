@@ -14,11 +14,11 @@ import sys
 import networkx as nx
 import pytest
 
-from explorer.checks import closing_join
 from explorer.graph import dag, flow_graph, timescales_between
-from explorer.load import FlowSet
-from explorer.milestones import MILESTONES
+from explorer.graph.algorithms import closing_join
 from explorer.model import Flow, Timescale
+from explorer.model.flowset import FlowSet
+from explorer.model.milestones import MILESTONES
 
 FLOW_ID = "permanence"
 FLOW_FILE = "permanence.yaml"
@@ -350,8 +350,8 @@ def test_calibrated_estimates_and_shares_cite_research(flow: Flow) -> None:
 
 
 def test_simulated_journeys_agree_with_published_durations(shipped: FlowSet) -> None:
-    """Within 20% of each published figure (explorer.simulate.calibration_table)."""
-    from explorer.simulate import calibration_table
+    """Within 20% of each published figure (explorer.analysis.simulate.calibration_table)."""
+    from explorer.analysis.simulate import calibration_table
 
     rows = calibration_table(shipped, FLOW_ID, runs=20_000, seed=1)
     assert rows and all(r.within_tolerance for r in rows), rows
@@ -360,7 +360,7 @@ def test_simulated_journeys_agree_with_published_durations(shipped: FlowSet) -> 
 def test_simulated_destinations_match_permanently_progressing(graph: nx.DiGraph) -> None:
     """By 2016, of 1,355 children (2% unknown left out): 31% home, 11% with family, 22%
     adopted or moving to adoption, 2% permanence orders, 32% still looked after away."""
-    from explorer.simulate import simulate
+    from explorer.analysis.simulate import simulate
 
     sim = simulate(graph, "looked_after", runs=20_000, seed=3)
     share = {o: t.size / 20_000 for o, t in sim.times.items()}

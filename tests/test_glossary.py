@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from explorer.load import FlowSet
+from explorer.model.flowset import FlowSet
 
 #: A token of two or more capitals (digits allowed), with an optional plural "s": CPO, ICSOs.
 ABBREVIATION = re.compile(r"\b([A-Z][A-Z0-9]+)s?\b")

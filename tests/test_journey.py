@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from explorer.graph import flow_graph
-from explorer.journey import advance, choices, clock, start_journey
-from explorer.load import load_flows
-from explorer.problems import FlowError
+from explorer.io.load import load_flows
+from explorer.learning.journey import advance, choices, clock, start_journey
+from explorer.model.problems import FlowError
 from tests.conftest import FIXTURES
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from explorer.cli import main
 from explorer.graph import dag, flow_graph
-from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
-from explorer.milestones import MILESTONES
-from explorer.yamlsafe import read_yaml_bytes, read_yaml_text
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.yamlsafe import read_yaml_bytes, read_yaml_text
+from explorer.model.flowset import FlowSet
+from explorer.model.milestones import MILESTONES
 
 
 def test_shipped_flows_validate_without_problems(shipped: FlowSet) -> None:

@@ -10,8 +10,8 @@ import tracemalloc
 import pytest
 
 from explorer.cli import main
-from explorer.load import load_flows
-from explorer.problems import Problem
+from explorer.io.load import load_flows
+from explorer.model.problems import Problem
 from tests.conftest import FlowCopy
 
 
@@ -31,7 +31,7 @@ def assert_problem(fc: FlowCopy, line: int, *fragments: str) -> Problem:
 
 def line_of_value(fc: FlowCopy, *loc: object) -> int:
     """The line the loader gives for a value, read independently from the written file."""
-    from explorer.yamlsafe import read_yaml_file
+    from explorer.io.yamlsafe import read_yaml_file
 
     return read_yaml_file(fc.path).marks[tuple(loc)][0]
 

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 
 FLOW_FILES = sorted(p.name for p in DEFAULT_FLOWS_DIR.glob("*.yaml")
                     if p.name not in ("sources.yaml", "glossary.yaml"))

@@ -6,14 +6,9 @@ import networkx as nx
 import pytest
 
 from explorer.graph import flow_graph
-from explorer.load import FlowSet
-from explorer.pathways import (
-    decisions_after,
-    default_step,
-    hearing_steps,
-    pathway,
-)
-from explorer.problems import FlowError
+from explorer.learning.pathways import decisions_after, default_step, hearing_steps, pathway
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.load import DEFAULT_FLOWS_DIR
+from explorer.io.load import DEFAULT_FLOWS_DIR
 from explorer.ui.data import FLOWS_DIR_ENV
 from tests.apptest import ok
 from tests.apptest import page as app_page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.quiz import make_quiz, timescale_questions
+from explorer.learning.quiz import make_quiz, timescale_questions
 
 
 def test_every_question_offers_its_answer_among_distinct_options(shipped) -> None:

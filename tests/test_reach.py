@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from explorer.analysis.reach import next_steps, outcome_probabilities, reachable_outcomes
 from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
-from explorer.problems import FlowError
-from explorer.reach import next_steps, outcome_probabilities, reachable_outcomes
+from explorer.io.load import load_flows
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 

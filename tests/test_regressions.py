@@ -9,11 +9,11 @@ from collections import defaultdict
 
 import pytest
 
+from explorer.cases.tracking import read_caseload
 from explorer.graph import flow_graph
-from explorer.journey import advance, choices, clock, start_journey
-from explorer.load import load_flows
-from explorer.quiz import make_quiz, timescale_questions
-from explorer.tracking import read_caseload
+from explorer.io.load import load_flows
+from explorer.learning.journey import advance, choices, clock, start_journey
+from explorer.learning.quiz import make_quiz, timescale_questions
 
 
 @pytest.fixture(scope="module")

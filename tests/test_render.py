@@ -12,11 +12,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from explorer.analysis.drift import drift_risks
 from explorer.cli import main
 from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
+from explorer.io.load import load_flows
 from explorer.model import Timescale
-from explorer.render.common import drift_risks, levels, timescale_label, timescale_phrase
+from explorer.model.flowset import FlowSet
+from explorer.model.wording import timescale_label, timescale_phrase
+from explorer.render.common import levels
 from explorer.render.export import export_text
 from explorer.render.graphml import to_graphml
 from explorer.render.jsonexport import flow_json_data

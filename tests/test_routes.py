@@ -7,10 +7,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from explorer.analysis.routes import count_routes, routes, unroll_repeats
 from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
-from explorer.problems import FlowError
-from explorer.routes import count_routes, routes, unroll_repeats
+from explorer.io.load import load_flows
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "analysis"
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from explorer.cli import main
-from explorer.load import DEFAULT_FLOWS_DIR
-from explorer.schema import SCHEMA_FILES, json_schemas
+from explorer.io.jsonschema import SCHEMA_FILES, json_schemas
+from explorer.io.load import DEFAULT_FLOWS_DIR
 
 
 @pytest.mark.parametrize("key", sorted(SCHEMA_FILES))

@@ -7,10 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.graph import flow_graph
-from explorer.load import FlowSet, load_flows
-from explorer.problems import FlowError
-from explorer.simulate import (
+from explorer.analysis.simulate import (
     MAX_RUNS,
     apply_overrides,
     calibration_table,
@@ -18,7 +15,11 @@ from explorer.simulate import (
     simulate,
     what_if,
 )
-from explorer.synthetic import diamond_graph
+from explorer.analysis.synthetic import diamond_graph
+from explorer.graph import flow_graph
+from explorer.io.load import load_flows
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,7 +12,7 @@ def _app() -> None:
 
     import streamlit as st
 
-    from explorer.load import load_flows
+    from explorer.io.load import load_flows
     from explorer.ui.track_page import render
 
     @st.cache_resource

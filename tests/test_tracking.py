@@ -17,17 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from explorer.load import FlowSet, load_flows
-from explorer.milestones import ALL_MILESTONES
-from explorer.tracking import (
+from explorer.cases.tracking import (
     CASE_ID,
     MAX_UPLOAD_BYTES,
-    STATUSES,
     Caseload,
     TrackResult,
     caseload_from_rows,
     known_columns,
-    neutralise,
     order_pairs,
     problems_csv,
     read_caseload,
@@ -37,6 +33,11 @@ from explorer.tracking import (
     track_caseload,
     tracking_rules,
 )
+from explorer.io.load import load_flows
+from explorer.io.tabular import neutralise
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import STATUSES
+from explorer.model.milestones import ALL_MILESTONES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "track"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "example-caseload.csv"
@@ -451,7 +452,7 @@ def test_caseload_results_equal_case_by_case_results(fs: FlowSet) -> None:
 
 
 def shipped_items(text: str, as_of: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
-    from explorer.tracking import to_json, track_caseload
+    from explorer.cases.tracking import to_json, track_caseload
 
     load, result = track_caseload(load_flows(), text.encode(), as_of=as_of)
     (case,) = to_json(load, result)["cases"]

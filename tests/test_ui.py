@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.graph import flow_graph
-from explorer.load import load_flows
+from explorer.io.load import load_flows
 from explorer.ui.data import FLOWS_DIR_ENV
 from tests.apptest import ok, page
 from tests.conftest import FIXTURES

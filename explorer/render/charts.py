@@ -6,9 +6,9 @@ axis title and tooltips. Colours are from the Okabe-Ito colour-blind-safe palett
 Charts hold only numbers and step names (drawn as SVG/canvas text, never as HTML).
 
 >>> import pandas as pd
->>> from explorer.synthetic import diamond_graph
->>> from explorer.routes import routes
->>> from explorer.compare import route_timeline
+>>> from explorer.analysis.synthetic import diamond_graph
+>>> from explorer.analysis.routes import routes
+>>> from explorer.views.route_tables import route_timeline
 >>> G = diamond_graph()
 >>> spec = timeline_chart(route_timeline(G, routes(G, "s", "end").routes[0])).to_dict()
 >>> len(spec["layer"])
@@ -20,7 +20,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from explorer.compare import (
+from explorer.views.route_tables import (
     LIMIT_CLASSES,
     LIMIT_GUIDANCE,
     LIMIT_MINIMUM,

@@ -1,4 +1,4 @@
-"""What every renderer shares: timescale wording, lane colours, levels and drift risks.
+"""What every renderer shares: lane colours, step shapes, levels and the timescales of an edge.
 
 Renderers take a flow graph from :func:`explorer.graph.flow_graph` and never mutate it.
 """
@@ -11,13 +11,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from explorer.graph import dag, step_id
-from explorer.model import GUIDANCE_KINDS, STATUTORY_KINDS, Flow, Step, Timescale
-from explorer.wording import describe_limit, ordinal  # noqa: F401  (ordinal: re-exported)
-
-#: Kinds of timescale that stop a step from drifting: a minimum does not hurry anyone.
-BOUNDING_KINDS: frozenset[str] = frozenset(
-    {"statutory_max", "statutory_fixed", "guidance_target", "local_target"}
-)
+from explorer.model import Flow, Step, Timescale
+from explorer.model.kinds import GUIDANCE_KINDS, STATUTORY_KINDS
 
 #: Light fill and dark border per lane, from the Okabe-Ito colour-blind-safe palette and
 #: its tints; lane is never told by colour alone (the tooltip, details and table name it).
@@ -48,35 +43,6 @@ KIND_SHAPES: dict[str, tuple[str, str, str]] = {
     "join": ("triangleDown", "▼", "join: waits for every track"),
     "outcome": ("ellipse", "◎", "outcome: where a journey ends"),
 }
-
-
-def _shorten(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def timescale_phrase(ts: Timescale) -> str:
-    """The rule in a few words, without its source: ``'within 8 working days'``.
-
-    The wording of :func:`explorer.wording.describe_limit`, shortened where the source
-    gives words instead of a number (a map label must stay short).
-
-    >>> from explorer.model import Timescale
-    >>> timescale_phrase(Timescale.model_validate({"from": "a", "to": "b", "limit": 8,
-    ...     "unit": "working_days", "kind": "statutory_max", "confidence": "high"}))
-    'within 8 working days'
-    """
-    if ts.limit is None or ts.unit is None:
-        return _shorten(ts.wording or "no set time")
-    return describe_limit(ts)
-
-
-def timescale_label(ts: Timescale) -> str:
-    """A map label: ``'within 8 working days, s.54'`` (the first provision cited)."""
-    phrase = timescale_phrase(ts)
-    if ts.legal_basis:
-        return f"{phrase}, {ts.legal_basis[0].provision}"
-    return phrase
 
 
 def timescale_strength(timescales: Iterable[Timescale]) -> str:
@@ -213,51 +179,6 @@ def timescales_touching(G: nx.DiGraph, node: str) -> tuple[list[Timescale], list
         if step_id(ts.from_) == node:
             out.append(ts)
     return _dedupe(into), _dedupe(out)
-
-
-def drift_risks(G: nx.DiGraph) -> set[str]:
-    """Steps no numeric time limit covers: where a case can wait with no clock running.
-
-    A step is covered when a current maximum, fixed-day or target timescale runs from
-    it, or from a step before it to a step after it. Outcomes end journeys and are never
-    drift risks; nor are external steps (their own flow decides).
-    """
-    D = nx.DiGraph(dag(G))
-    acyclic = nx.is_directed_acyclic_graph(D)
-    covered: set[str] = set()
-    desc: dict[str, int] = {}
-    anc: dict[str, int] = {}
-    order: list[str] = []
-    if acyclic:
-        # Descendants and ancestors of every step as bit sets, each in one pass in
-        # topological order, instead of two graph traversals per timescale.
-        order = list(nx.topological_sort(D))
-        bit = {n: 1 << i for i, n in enumerate(order)}
-        for n in reversed(order):
-            m = 0
-            for c in D.succ[n]:
-                m |= desc[c] | bit[c]
-            desc[n] = m
-        for n in order:
-            m = 0
-            for p in D.pred[n]:
-                m |= anc[p] | bit[p]
-            anc[n] = m
-    between = 0
-    for ts in G.graph.get("timescales", []):
-        if ts.status != "current" or ts.kind not in BOUNDING_KINDS or ts.limit is None:
-            continue
-        a, b = step_id(ts.from_), step_id(ts.to)
-        if a not in D:
-            continue
-        covered.add(a)
-        if b in D and acyclic:
-            between |= desc[a] & anc[b]
-    covered.update(n for i, n in enumerate(order) if between >> i & 1)
-    return {
-        n for n, data in G.nodes(data=True)
-        if n not in covered and data.get("kind") != "outcome" and not data.get("external")
-    }
 
 
 def step_of(G: nx.DiGraph, node: str) -> Step:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from explorer.graph import flow_graph
-from explorer.problems import FlowError
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 FORMATS: tuple[str, ...] = ("html", "mermaid", "graphml", "json")
 SUFFIX: dict[str, str] = {"html": ".html", "mermaid": ".mmd", "graphml": ".graphml",
@@ -14,7 +13,7 @@ MIME: dict[str, str] = {"html": "text/html", "mermaid": "text/plain",
                         "graphml": "application/xml", "json": "application/json"}
 
 
-def export_text(fs: Any, flow_id: str, fmt: str) -> str:
+def export_text(fs: FlowSet, flow_id: str, fmt: str) -> str:
     """The flow (or ``"all"``) in ``fmt``; FlowError for an unknown flow or format."""
     G = flow_graph(fs, flow_id)
     flows = fs.flows

@@ -6,8 +6,10 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.analysis.drift import drift_risks
 from explorer.model import Estimate
-from explorer.render.common import drift_risks, edge_timescales, levels, timescale_label
+from explorer.model.wording import timescale_label
+from explorer.render.common import edge_timescales, levels
 
 
 def graphml_graph(G: nx.DiGraph) -> nx.DiGraph:

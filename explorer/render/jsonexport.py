@@ -7,8 +7,10 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.analysis.drift import drift_risks
 from explorer.model import Flow
-from explorer.render.common import drift_risks, edge_timescales, levels, timescale_label
+from explorer.model.wording import timescale_label
+from explorer.render.common import edge_timescales, levels
 
 
 def flow_json_data(G: nx.DiGraph, flows: dict[str, Flow]) -> dict[str, Any]:

@@ -11,14 +11,14 @@ import re
 
 import networkx as nx
 
+from explorer.analysis.drift import drift_risks
 from explorer.model import Flow
+from explorer.model.wording import timescale_label
 from explorer.render.common import (
-    drift_risks,
     edge_timescales,
     graph_lanes,
     levels,
     spanning_timescales,
-    timescale_label,
     timescale_strength,
 )
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from explorer.analysis.drift import drift_risks
 from explorer.model import Flow
+from explorer.model.wording import timescale_label
 from explorer.render.common import (
     KIND_SHAPES,
-    drift_risks,
     edge_timescales,
     graph_lanes,
     levels,
-    timescale_label,
 )
 
 

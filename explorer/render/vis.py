@@ -27,20 +27,21 @@ from typing import Any
 
 import networkx as nx
 
+from explorer.analysis.drift import drift_risks
 from explorer.graph import dag, flow_graph
 from explorer.model import Flow, Timescale
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.wording import timescale_label
 from explorer.render.common import (
     KIND_SHAPES,
     LaneInfo,
-    drift_risks,
     edge_timescales,
     graph_lanes,
     levels,
     spanning_timescales,
-    timescale_label,
     timescale_strength,
 )
-from explorer.wording import CONFIDENCE_WORDS, KIND_WORDS
 
 VIS_VERSION = "9.1.2"
 #: The message type the page posts to its parent when a step is clicked.
@@ -687,7 +688,7 @@ def map_data_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def flow_map_html(fs: Any, flow_id: str, opts: MapOptions = MapOptions()) -> str:
+def flow_map_html(fs: FlowSet, flow_id: str, opts: MapOptions = MapOptions()) -> str:
     """The map of one flow of a FlowSet (or ``"all"``)."""
     return map_html(flow_graph(fs, flow_id), fs.flows, opts)
 

@@ -10,7 +10,9 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
-from explorer.problems import Problem
+from explorer.graph import ALL
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import Problem
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&\"'=^%@])")
 
@@ -85,7 +87,15 @@ def download_csv(frame: Any, file_name: str, *, key: str,
 
     ``on_click="ignore"``: downloading must not rerun the page (and recompute).
     """
-    from explorer.compare import table_csv
+    from explorer.io.tabular import csv_bytes as table_csv
 
     st.download_button(label, table_csv(frame), file_name=file_name, mime="text/csv",
                        key=key, on_click="ignore")
+
+
+def flow_label(fs: FlowSet, flow_id: str) -> str:
+    """The name a user reads for a flow in every picker and title: its title, never its id."""
+    if flow_id == ALL:
+        return "The whole system (all flows)"
+    flow = fs.flows.get(flow_id)
+    return flow.title if flow is not None else flow_id

@@ -10,10 +10,11 @@ from pathlib import Path
 import networkx as nx
 import streamlit as st
 
-from explorer.load import DEFAULT_FLOWS_DIR, FlowSet, load_flows
+from explorer.cases.tracking import TrackingPlan, tracking_plan
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.model.flowset import FlowSet
 from explorer.render.common import LaneInfo
 from explorer.render.vis import MapOptions, map_data, map_data_json
-from explorer.tracking import TrackingPlan, tracking_plan
 
 #: Tests and local authorities point the app at another folder of flows with this.
 FLOWS_DIR_ENV = "PERMANENCE_FLOWS_DIR"
@@ -100,7 +101,7 @@ def flowset_with_upload(name: str, raw: bytes) -> tuple[FlowSet, str]:
 
 
 def _peek_id(raw: bytes) -> str | None:
-    from explorer.yamlsafe import read_yaml_bytes
+    from explorer.io.yamlsafe import read_yaml_bytes
 
     doc = read_yaml_bytes(raw, "peek.yaml")
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):

@@ -9,19 +9,19 @@ from urllib.parse import quote
 import networkx as nx
 import streamlit as st
 
+from explorer.analysis.drift import drift_risks
 from explorer.graph import step_id
-from explorer.load import FlowSet
 from explorer.model import LegalBasis, Timescale
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.wording import timescale_label
 from explorer.render.common import (
     KIND_SHAPES,
-    drift_risks,
     edge_timescales,
     graph_lanes,
-    timescale_label,
     timescales_touching,
 )
 from explorer.ui.common import md
-from explorer.wording import CONFIDENCE_WORDS, KIND_WORDS
 
 _URL_OK = re.compile(r"^https://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%()]+$")
 

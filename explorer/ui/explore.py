@@ -15,11 +15,13 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from explorer.analysis.drift import drift_risks
 from explorer.graph import ALL, dag
-from explorer.load import FlowSet
-from explorer.render.common import drift_risks, edge_timescales, graph_lanes, timescale_label
+from explorer.model.flowset import FlowSet
+from explorer.model.wording import timescale_label
+from explorer.render.common import edge_timescales, graph_lanes
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
-from explorer.ui.common import md, query_param, set_query_params
+from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.data import FlowView, cached_map_json, cached_outline, cached_view
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map
@@ -38,11 +40,6 @@ class Keys:
     def __getattr__(self, name: str) -> str:
         return f"{self.prefix}_{name}"
 
-
-def _flow_label(fs: FlowSet, fid: str) -> str:
-    if fid == ALL:
-        return "The whole system (all flows)"
-    return f"{fs.flows[fid].title} ({fid})"
 
 
 def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
@@ -113,7 +110,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                  deep_links: bool) -> None:
     """Flow choice, filters, search, route, the map and the step's details."""
     c1, c2 = st.columns([2, 3])
-    flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: _flow_label(fs, f),
+    flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: flow_label(fs, f),
                            help="One process, or the whole system joined up")
     if (not st.session_state.get(k.full_run)
             and st.session_state.get(k.tables_flow) not in (None, flow_id)):
@@ -166,7 +163,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     tags_key = tuple(sorted(sel_tags)) if sel_tags else None
     data_json = cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
                                 show_clocks, fs)
-    title = f"Map of {_flow_label(fs, flow_id)}"
+    title = f"Map of {flow_label(fs, flow_id)}"
 
     left, right = st.columns([3, 2], gap="medium")
     with left:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.load import FlowSet
 from explorer.model import Term
+from explorer.model.flowset import FlowSet
 from explorer.ui.common import md
 
 TITLE = "Glossary"

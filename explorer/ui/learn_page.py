@@ -1,6 +1,6 @@
 """Learn (for trainees): walk a child's journey with the clock running, a quiz, the glossary.
 
-The journey is an immutable :class:`explorer.journey.Journey` kept in the session;
+The journey is an immutable :class:`explorer.learning.journey.Journey` kept in the session;
 each move stores the one before it, so undo is taking the last one back.
 """
 
@@ -14,12 +14,21 @@ import pandas as pd
 import streamlit as st
 
 from explorer.graph import ALL, flow_graph, starts
-from explorer.journey import Choice, ClockItem, Journey, advance, choices, clock, start_journey
-from explorer.load import FlowSet
-from explorer.quiz import Question, make_quiz
-from explorer.ui.common import md
+from explorer.learning.journey import (
+    Choice,
+    ClockItem,
+    Journey,
+    advance,
+    choices,
+    clock,
+    start_journey,
+)
+from explorer.learning.quiz import Question, make_quiz
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import KIND_WORDS, STATUS_COLOURS, STATUS_WORDS
+from explorer.model.wording import cite
+from explorer.ui.common import flow_label, md
 from explorer.ui.glossary_page import glossary_search
-from explorer.wording import KIND_WORDS, cite
 
 TITLE = "Learn"
 K_FLOW = "learn_flow"
@@ -35,15 +44,9 @@ K_QSEED = "learn_quiz_seed"
 K_QN = "learn_quiz_n"
 K_QCHECKED = "learn_quiz_checked"
 
-#: Plain words for a clock's status; a symbol too, so nothing is told by colour alone.
-STATUS_WORDS = {"met": "✅ met", "missed": "❌ missed (late)", "overdue": "⚠️ overdue",
-                "pending": "⏳ pending", "too_early": "⛔ too early"}
-STATUS_COLOURS = {"met": "#1a7f37", "missed": "#b42318", "overdue": "#b54708",
-                  "pending": "#475467", "too_early": "#6941c6", "step": "#1f6feb"}
+#: The status colours of every page, and one for the steps of the journey itself.
+CHART_COLOURS = {**STATUS_COLOURS, "step": "#1f6feb"}
 
-
-def _flow_label(fs: FlowSet, fid: str) -> str:
-    return "The whole system (all flows)" if fid == ALL else f"{fs.flows[fid].title} ({fid})"
 
 
 def _name(G: nx.DiGraph, node: str) -> str:
@@ -139,7 +142,7 @@ def _timeline(G: nx.DiGraph, journey: Journey, items: list[ClockItem]) -> None:
     df = pd.DataFrame(timeline_rows(G, journey, items))
     rows = list(df.sort_values("order")["row"])
     colour = alt.Color("type:N", title="Bar", scale=alt.Scale(
-        domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())))
+        domain=list(CHART_COLOURS), range=list(CHART_COLOURS.values())))
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=420))
     tooltip = [alt.Tooltip("row:N", title="What"), alt.Tooltip("what:N", title="Status"),
                alt.Tooltip("start:Q", title="From day", format=".1f"),
@@ -165,7 +168,7 @@ def _journey_section(fs: FlowSet) -> None:
     if st.session_state.get(K_FLOW) not in options:
         st.session_state[K_FLOW] = ALL if ALL in options else options[0]
     c1, c2 = st.columns(2)
-    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: _flow_label(fs, f))
+    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))
     G = flow_graph(fs, flow_id)
     start_options = _journey_starts(G)
     if st.session_state.get(K_START) not in start_options:
@@ -245,7 +248,7 @@ def _quiz_section(fs: FlowSet) -> None:
         st.session_state[K_QFLOW] = options[0]
     c1, c2, c3 = st.columns([2, 1, 1])
     flow_id = c1.selectbox("Questions about", options, key=K_QFLOW,
-                           format_func=lambda f: _flow_label(fs, f))
+                           format_func=lambda f: flow_label(fs, f))
     seed = int(c2.number_input("Quiz number", min_value=0, max_value=9999, value=1, step=1,
                                key=K_QSEED))
     n = int(c3.number_input("Questions", min_value=1, max_value=20, value=5, step=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.load import FlowSet
+from explorer.model.flowset import FlowSet
 from explorer.ui.common import show_problems
 from explorer.ui.data import flows_dir, shipped_flowset
 from explorer.ui.explore import explore

@@ -1,73 +1,53 @@
-"""The app's pages, in menu order. Each page is a module with ``render(fs)``.
+"""The app's pages, in menu order, grouped by who they are for.
 
-Hooks: the Routes, Pathways and Learn pages need the analysis engine
-(:mod:`explorer.routes`, :mod:`explorer.simulate`, ...). Write them as
-``explorer/ui/routes_page.py``, ``pathways_page.py`` and ``learn_page.py`` with
-``render(fs)``; they join the menu as soon as the module exists. The same holds for
-``track_page.py`` (case tracking). No page is listed that does not work.
+Every page is a module with ``render(fs)``; the list is explicit, so a page that fails to
+import fails the app's tests, never silently drops out of the menu.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
+
+from explorer.ui import (
+    glossary_page,
+    learn_page,
+    map_page,
+    pathways_page,
+    routes_page,
+    sources_page,
+    track_page,
+    upload_page,
+)
 
 
 @dataclass(frozen=True)
 class PageSpec:
     title: str
-    module: str
+    render: Callable[[Any], None]
     url_path: str
     #: An emoji: a Material icon would become the favicon, fetched from Google's servers.
     icon: str
-    #: Optional pages are shown only when their module is present.
-    optional: bool = False
+    #: The menu section: who the page is for.
+    section: str
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Map", "explorer.ui.map_page", "map", "🗺️"),
-    PageSpec("Routes", "explorer.ui.routes_page", "routes", "🛣️", True),
-    PageSpec("Pathways", "explorer.ui.pathways_page", "pathways", "🔀",
-             True),
-    PageSpec("Learn", "explorer.ui.learn_page", "learn", "🎓", True),
-    PageSpec("Track", "explorer.ui.track_page", "track", "📅", True),
-    PageSpec("Your own flow", "explorer.ui.upload_page", "your-flow", "📤"),
-    PageSpec("Sources", "explorer.ui.sources_page", "sources", "📚"),
-    PageSpec("Glossary", "explorer.ui.glossary_page", "glossary", "📖"),
+    PageSpec("Map", map_page.render, "map", "🗺️", "The system"),
+    PageSpec("Learn", learn_page.render, "learn", "🎓", "Trainees"),
+    PageSpec("Pathways", pathways_page.render, "pathways", "🔀", "Panel members"),
+    PageSpec("Routes", routes_page.render, "routes", "🛣️", "Policy"),
+    PageSpec("Track", track_page.render, "track", "📅", "Managers"),
+    PageSpec("Your own flow", upload_page.render, "your-flow", "📤", "Reference"),
+    PageSpec("Sources", sources_page.render, "sources", "📚", "Reference"),
+    PageSpec("Glossary", glossary_page.render, "glossary", "📖", "Reference"),
 )
 
 
-def available(spec: PageSpec) -> bool:
-    try:
-        return importlib.util.find_spec(spec.module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-@dataclass(frozen=True)
-class LoadedPage:
-    spec: PageSpec
-    render: Callable[[Any], None] | None
-    error: str | None = None
-
-
-def load_pages() -> list[LoadedPage]:
-    """Every required page, and each optional page whose module exists.
-
-    A page module that fails to import is kept with its error, so the menu can show
-    it as broken without taking the other pages down.
-    """
-    out = []
+def sections() -> dict[str, list[PageSpec]]:
+    """The pages by menu section, in menu order."""
+    out: dict[str, list[PageSpec]] = {}
     for spec in PAGES:
-        if spec.optional and not available(spec):
-            continue
-        try:
-            mod: ModuleType = importlib.import_module(spec.module)
-            out.append(LoadedPage(spec, mod.render))
-        except Exception as exc:  # one broken page must not break the app
-            out.append(LoadedPage(spec, None, f"{type(exc).__name__}: {exc}"))
+        out.setdefault(spec.section, []).append(spec)
     return out

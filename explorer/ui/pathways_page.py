@@ -1,6 +1,6 @@
 """Pathways (for panel members): from a hearing or any step, what can be decided and what follows.
 
-The analysis is :func:`explorer.pathways.pathway`; this page only lays it out. The
+The analysis is :func:`explorer.learning.pathways.pathway`; this page only lays it out. The
 URL carries ``flow`` and ``step`` so a view can be shared.
 """
 
@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.graph import ALL, flow_graph
-from explorer.load import FlowSet
-from explorer.pathways import (
+from explorer.learning.pathways import (
     QUICK_STEPS,
     Citation,
     Deadline,
@@ -23,7 +22,8 @@ from explorer.pathways import (
     hearing_steps,
     pathway,
 )
-from explorer.ui.common import md, query_param, set_query_params
+from explorer.model.flowset import FlowSet
+from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.details import safe_url
 
 TITLE = "Pathways"
@@ -48,9 +48,6 @@ def _pathway(flow_id: str, step: str, fs: FlowSet) -> Pathway:
         p = pathway(fs, flow_graph(fs, flow_id), step)
     return p
 
-
-def _flow_label(fs: FlowSet, fid: str) -> str:
-    return "The whole system (all flows)" if fid == ALL else f"{fs.flows[fid].title} ({fid})"
 
 
 def _flow_of_step(fs: FlowSet, step: str) -> str | None:
@@ -175,7 +172,7 @@ def render(fs: FlowSet) -> None:
                        width="stretch", help=f"Show the pathways from the {name}")
 
     c1, c2, c3 = st.columns([2, 3, 1])
-    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: _flow_label(fs, f))
+    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))
     G = flow_graph(fs, flow_id)
     st.session_state.setdefault(K_ONLY, True)
     only = c3.checkbox("Hearings only", key=K_ONLY,

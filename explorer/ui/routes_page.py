@@ -1,6 +1,6 @@
 """Routes (policy staff): the routes from a start to an outcome, compared and simulated.
 
-The page lays out what :mod:`explorer.compare` (tables, timelines, what-if presets)
+The page lays out what :mod:`explorer.views.route_tables` (tables, timelines, what-if presets)
 and :mod:`explorer.render.charts` (Altair) compute; every expensive call is cached
 on the flows' digest and its arguments. Text from flows reaches the page only through
 dataframes, chart text and :func:`explorer.ui.common.md`.
@@ -15,8 +15,25 @@ from collections.abc import Mapping
 import networkx as nx
 import streamlit as st
 
-from explorer.analysis import estimate_of
-from explorer.compare import (
+from explorer.analysis.prepare import estimate_of
+from explorer.analysis.routes import RouteSet, routes
+from explorer.analysis.simulate import (
+    CalibrationRow,
+    OutcomeStats,
+    Simulation,
+    WhatIf,
+    calibration_table,
+    simulate,
+    what_if,
+)
+from explorer.graph import ALL, flow_graph
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
+from explorer.render.charts import histogram_chart, timeline_chart
+from explorer.render.common import graph_lanes
+from explorer.ui.common import download_csv, flow_label, md, query_param, set_query_params
+from explorer.ui.data import flows_key
+from explorer.views.route_tables import (
     Preset,
     calibration_frame,
     choice_steps,
@@ -36,23 +53,6 @@ from explorer.compare import (
     whatif_frame,
     whatif_presets,
 )
-from explorer.graph import ALL, flow_graph
-from explorer.load import FlowSet
-from explorer.problems import FlowError
-from explorer.render.charts import histogram_chart, timeline_chart
-from explorer.render.common import graph_lanes
-from explorer.routes import RouteSet, routes
-from explorer.simulate import (
-    CalibrationRow,
-    OutcomeStats,
-    Simulation,
-    WhatIf,
-    calibration_table,
-    simulate,
-    what_if,
-)
-from explorer.ui.common import download_csv, md, query_param, set_query_params
-from explorer.ui.data import flows_key
 
 TITLE = "Routes"
 P = "routes"  # session-state prefix: no other page shares these widgets
@@ -142,9 +142,6 @@ def _on_flow_change() -> None:
         st.session_state.pop(_k(name), None)
 
 
-def _flow_label(fs: FlowSet, fid: str) -> str:
-    return "The whole system (all flows)" if fid == ALL else f"{fs.flows[fid].title} ({fid})"
-
 
 def render(fs: FlowSet) -> None:
     st.title("Routes to an outcome", anchor=False)
@@ -167,7 +164,7 @@ def render(fs: FlowSet) -> None:
 
     c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
     flow_id = c1.selectbox("Flow", options, key=_k("flow"), on_change=_on_flow_change,
-                           format_func=lambda f: _flow_label(fs, f),
+                           format_func=lambda f: flow_label(fs, f),
                            help="One process, or the whole system joined up")
     try:
         G = flow_graph(fs, flow_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.load import FlowSet
+from explorer.model.flowset import FlowSet
 from explorer.ui.common import md
 from explorer.ui.details import safe_url
 

@@ -16,34 +16,28 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
-from explorer.load import FlowSet
-from explorer.milestones import MILESTONES
-from explorer.tracking import (
+from explorer.cases.tracking import (
     MAX_UPLOAD_BYTES,
-    STATUSES,
-    WITHHELD,
     Caseload,
     TrackResult,
     caseload_from_rows,
     known_columns,
-    neutralise,
     problems_csv,
     read_caseload,
     report_csv,
     template_csv,
     track_against,
 )
+from explorer.io.tabular import neutralise
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import STATUS_COLOURS, STATUS_LABELS, STATUSES, WITHHELD
+from explorer.model.milestones import MILESTONES
 from explorer.ui.common import md
 from explorer.ui.data import cached_tracking_plan, flows_key
 
 EXAMPLE_PATH = Path(__file__).resolve().parent.parent.parent / "examples" / \
     "example-caseload.csv"
 _KEY = "track_source"  # session state: (label, bytes) of the caseload on show
-STATUS_LABELS = {"met": "Met", "missed": "Missed (late)", "overdue": "Overdue",
-                 "due_soon": "Due soon", "pending": "Pending", "too_early": "Too early"}
-STATUS_COLOURS = {"met": "#2e7d32", "missed": "#ef6c00", "overdue": "#c62828",
-                  "due_soon": "#f9a825", "pending": "#607d8b", "too_early": "#6a1b9a",
-                  WITHHELD: "#9e9e9e"}
 PRIVACY = ("**Privacy.** Case dates are about children. What you enter or upload here is "
            "read in this browser session's memory only: it is not stored, written to disk, "
            "logged or sent anywhere, and it is gone when you close the tab or clear it. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.load import FlowSet
+from explorer.model.flowset import FlowSet
 from explorer.ui.common import md, show_problems
 from explorer.ui.data import flowset_with_upload, safe_upload_name
 from explorer.ui.explore import explore

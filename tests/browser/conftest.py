@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from explorer.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from tests.browser.harness import ARTIFACTS, CHROMIUM, App, Guard, chromium, in_ci, run_app
 from tests.conftest import FIXTURES
 

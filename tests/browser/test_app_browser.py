@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from explorer.graph import flow_graph
-from explorer.load import load_flows
-from explorer.ui.pages import PAGES, available
+from explorer.io.load import load_flows
+from explorer.ui.pages import PAGES
 from tests.browser.harness import App, Guard, choose_first_lane, map_frame, node_point
 from tests.payloads import xss_flow_yaml
 
@@ -67,8 +67,7 @@ def test_filter_changes_the_drawn_map(guarded_page: tuple[Any, Guard], app: App)
     assert 0 < frame.evaluate("mapNodeCount()") < count
 
 
-@pytest.mark.parametrize("path", ["your-flow", "sources", "glossary"]
-                         + [p.url_path for p in PAGES if p.optional and available(p)])
+@pytest.mark.parametrize("path", [p.url_path for p in PAGES if p.url_path != "map"])
 def test_each_page_offline_with_screenshot(guarded_page: tuple[Any, Guard], app: App,
                                            artifacts: Path, path: str) -> None:
     page, guard = guarded_page
@@ -161,8 +160,6 @@ def test_learn_journey_moves_with_screenshot(guarded_page: tuple[Any, Guard], ap
     assert guard.outside == [], guard.outside
 
 
-@pytest.mark.skipif(not any(p.url_path == "routes" and available(p) for p in PAGES),
-                    reason="no Routes page")
 def test_routes_page_draws_table_and_charts(guarded_page: tuple[Any, Guard], app: App,
                                             artifacts: Path) -> None:
     page, guard = guarded_page

@@ -10,7 +10,12 @@
 
 from __future__ import annotations
 
-from explorer.model import LegalBasis, Source, Timescale
+from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.schema import LegalBasis, Source, Timescale
+
+__all__ = ["CONFIDENCE_WORDS", "KIND_WORDS", "citation_url", "cite", "describe_limit",
+           "ordinal", "provision_text", "quantity", "timescale_label",
+           "timescale_phrase"]
 
 UNIT_WORDS = {
     "hours": ("hour", "hours"),
@@ -21,19 +26,6 @@ UNIT_WORDS = {
     "years": ("year", "years"),
 }
 
-KIND_WORDS = {
-    "statutory_max": "statutory maximum",
-    "statutory_fixed": "statutory fixed day",
-    "statutory_min": "statutory minimum",
-    "guidance_target": "national guidance target",
-    "local_target": "local target",
-}
-
-CONFIDENCE_WORDS = {
-    "high": "verified in primary or official text",
-    "medium": "from a secondary or partial source",
-    "low": "unverified",
-}
 
 def ordinal(n: int) -> str:
     """``2`` -> ``'2nd'``.
@@ -93,3 +85,32 @@ def citation_url(lb: LegalBasis, sources: dict[str, Source]) -> str | None:
         return lb.url
     src = sources.get(lb.source)
     return src.url if src else None
+
+
+def _shorten(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def timescale_phrase(ts: Timescale) -> str:
+    """The rule in a few words, without its source: ``'within 8 working days'``.
+
+    The wording of :func:`explorer.model.wording.describe_limit`, shortened where the source
+    gives words instead of a number (a map label must stay short).
+
+    >>> from explorer.model import Timescale
+    >>> timescale_phrase(Timescale.model_validate({"from": "a", "to": "b", "limit": 8,
+    ...     "unit": "working_days", "kind": "statutory_max", "confidence": "high"}))
+    'within 8 working days'
+    """
+    if ts.limit is None or ts.unit is None:
+        return _shorten(ts.wording or "no set time")
+    return describe_limit(ts)
+
+
+def timescale_label(ts: Timescale) -> str:
+    """A map label: ``'within 8 working days, s.54'`` (the first provision cited)."""
+    phrase = timescale_phrase(ts)
+    if ts.legal_basis:
+        return f"{phrase}, {ts.legal_basis[0].provision}"
+    return phrase

@@ -5,7 +5,7 @@ basis ("How soon after the child is removed to a place of safety must the ground
 hearing sit?"), and from who decides at decision steps. The same seed gives the same
 quiz.
 
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> qs = make_quiz(load_flows(), n=3, seed=1)
 >>> len(qs), qs[0].answer in qs[0].options
 (3, True)
@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from explorer.graph import flow_graph, step_id
 from explorer.model import Timescale
-from explorer.wording import KIND_WORDS, cite, describe_limit
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import KIND_WORDS
+from explorer.model.wording import cite, describe_limit
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,9 @@ class Question:
     source: str
 
 
-def timescale_questions(fs: object, flow_id: str) -> list[Question]:
+def timescale_questions(fs: FlowSet, flow_id: str) -> list[Question]:
     """One question for each current, numbered, cited timescale of a flow."""
-    sources = fs.sources  # type: ignore[attr-defined]
+    sources = fs.sources
     G = flow_graph(fs, flow_id)
     pool = [ts for ts in G.graph["timescales"]
             if ts.status == "current" and ts.limit is not None and ts.legal_basis]
@@ -62,7 +64,7 @@ def timescale_questions(fs: object, flow_id: str) -> list[Question]:
     return out
 
 
-def make_quiz(fs: object, flow_id: str = "all", n: int = 10, seed: int = 0) -> list[Question]:
+def make_quiz(fs: FlowSet, flow_id: str = "all", n: int = 10, seed: int = 0) -> list[Question]:
     """``n`` questions drawn at random (by ``seed``) with shuffled options."""
     rng = random.Random(seed)
     # One question a wording and answer: a rule modelled twice is asked once.

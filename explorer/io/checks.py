@@ -6,7 +6,7 @@ no cycle but through repeat edges; every step reachable from a start and able to
 reach an outcome; a legal basis on every statutory timescale; the canonical
 milestones present. Each problem names the file, line and column.
 
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> load_flows().problems
 []
 """
@@ -14,28 +14,34 @@ milestones present. Each problem names the file, line and column.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
-from explorer.graph import build_flow_graph, dag, flow_of, flow_timescales, step_id
-from explorer.milestones import MILESTONES
-from explorer.model import Flow
-from explorer.problems import Problem
-from explorer.yamlsafe import YamlDocument
-
-if TYPE_CHECKING:
-    from explorer.load import FlowSet
+from explorer.graph import (
+    build_flow_graph,
+    closing_join,
+    dag,
+    flow_of,
+    flow_timescales,
+    post_dominators,
+    step_id,
+)
+from explorer.model import Flow, Lane, Step
+from explorer.model.document import SourceDocument
+from explorer.model.flowset import FlowSet
+from explorer.model.milestones import MILESTONES
+from explorer.model.problems import Problem
 
 SHARE_TOLERANCE = 0.01
-_EXIT = "__exit__"
 
 
 class _Reporter:
     """Turns a location in a flow's data into a Problem with file, line and column."""
 
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: SourceDocument) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
         self.index: dict[tuple[str, str], int] = {}
@@ -140,7 +146,9 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
 
 
 def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None:
-    for section, items in (("lanes", flow.lanes), ("steps", flow.steps)):
+    sections: tuple[tuple[str, Sequence[Lane | Step]], ...] = (("lanes", flow.lanes),
+                                                               ("steps", flow.steps))
+    for section, items in sections:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
@@ -317,36 +325,6 @@ def _find_cycle(G: nx.DiGraph) -> list[tuple[str, str]] | None:
         return list(nx.find_cycle(nx.DiGraph(dag(G))))
     except nx.NetworkXNoCycle:  # pragma: no cover - Kahn found one
         return None
-
-
-def closing_join(D: nx.DiGraph, parallel: str, ipdom: dict[str, str] | None = None
-                 ) -> str | None:
-    """The join that closes ``parallel``: its nearest post-dominator of kind ``join``.
-
-    ``D`` is a flow graph without repeat edges. Every route from the parallel to any
-    end passes through the returned join; None if no join does.
-    """
-    if ipdom is None:
-        ipdom = post_dominators(D)
-    node = ipdom.get(parallel)
-    while node is not None and node != _EXIT:
-        if D.nodes[node].get("kind") == "join":
-            return node
-        nxt = ipdom.get(node)
-        node = None if nxt == node else nxt
-    return None
-
-
-def post_dominators(D: nx.DiGraph) -> dict[str, str]:
-    """Immediate post-dominators of every node of an acyclic flow graph."""
-    R = nx.DiGraph()
-    R.add_nodes_from(D.nodes)
-    R.add_node(_EXIT)
-    R.add_edges_from((v, u) for u, v in D.edges)
-    for n in D.nodes:
-        if D.out_degree(n) == 0:
-            R.add_edge(_EXIT, n)
-    return nx.immediate_dominators(R, _EXIT)
 
 
 def _check_parallels(G: nx.DiGraph, D: nx.DiGraph, flow: Flow, rep: _Reporter) -> None:

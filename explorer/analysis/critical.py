@@ -3,7 +3,7 @@
 As in CPM, a parallel section lasts as long as its longest track. At a decision the
 critical path also takes the longest branch, so the result is the longest route
 there is: an upper figure for planning, not the typical journey (for that, see
-:mod:`explorer.simulate`). Both together mean the critical path is simply the
+:mod:`explorer.analysis.simulate`). Both together mean the critical path is simply the
 longest path from source to target in the graph without repeat edges, computed by
 a dynamic programme in topological order (``networkx.dag_longest_path`` is global,
 drops negative prefixes and returns one node when all weights are zero; see the
@@ -21,7 +21,7 @@ Public API
 ``critical_path(G, source, target, *, basis="likely") -> CriticalPath``
 ``longest_times(G, source, *, basis="likely") -> dict[str, float]``  (CPM forward pass)
 
->>> from explorer.synthetic import diamond_graph
+>>> from explorer.analysis.synthetic import diamond_graph
 >>> cp = critical_path(diamond_graph(), "s", "end")
 >>> cp.steps, cp.days
 (('s', 'd', 'b', 'm', 'end'), 7.0)
@@ -35,8 +35,8 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.analysis import BASES, Prepared, edge_days, estimate_of, pert_mean, prepare
-from explorer.problems import FlowError
+from explorer.analysis.prepare import BASES, Prepared, edge_days, estimate_of, pert_mean, prepare
+from explorer.model.problems import FlowError
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _forward(P: Prepared, source: str, region: set[str], basis: str
 def longest_times(G: nx.DiGraph, source: str, *, basis: str = "likely") -> dict[str, float]:
     """Days from ``source`` to every step after it by the longest route (CPM earliest start).
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> longest_times(diamond_graph(), "d")["m"]
     6.0
     """

@@ -8,42 +8,33 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from explorer.model import Flow, Glossary, Source, Sources, Term
-from explorer.problems import Problem
-from explorer.yamlsafe import YamlDocument, read_yaml_bytes, read_yaml_file
+from explorer.io.yamlsafe import read_yaml_bytes, read_yaml_file
+from explorer.model.document import SourceDocument
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import Problem
+from explorer.model.schema import Flow, Glossary, Sources
 
-#: The shipped flows, beside the package.
-DEFAULT_FLOWS_DIR = Path(__file__).resolve().parent.parent / "flows"
+
+def _shipped_flows_dir() -> Path:
+    """Where the shipped flows are: inside the package when installed from a wheel
+    (``explorer/flows``, package data mapped from the top-level ``flows/``), or at the top
+    of the repository in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "flows"
+    return installed if installed.is_dir() else package.parent / "flows"
+
+
+#: The shipped flows.
+DEFAULT_FLOWS_DIR = _shipped_flows_dir()
 SOURCES_FILE = "sources.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass
-class FlowSet:
-    """Every flow of a folder, with the shared bibliography and glossary.
-
-    ``problems`` holds everything wrong, from YAML syntax to semantic checks; a flow
-    whose file failed the schema is absent from ``flows``.
-    """
-
-    flows: dict[str, Flow] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    glossary: list[Term] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    #: Where each flow came from, and the marks of its values (for semantic problems).
-    documents: dict[str, YamlDocument] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes] | None = None,
@@ -52,7 +43,7 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
 
     ``extra`` adds files given as bytes by name (an uploaded flow): they are read
     beside the folder's flows and never written anywhere. With ``check`` the semantic
-    checks of :mod:`explorer.checks` run too.
+    checks of :mod:`explorer.io.checks` run too.
     """
     folder = Path(folder)
     fs = FlowSet()
@@ -60,7 +51,7 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
         fs.problems.append(Problem(str(folder), 1, 1, "no such folder of flows",
                                    code="not_found"))
         return fs
-    docs: list[YamlDocument] = []
+    docs: list[SourceDocument] = []
     for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
         docs.append(read_yaml_file(path))
     for name, raw in (extra or {}).items():
@@ -92,7 +83,7 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
             fs.flows[flow.id] = flow
             fs.documents[flow.id] = doc
     if check:
-        from explorer.checks import check_flowset
+        from explorer.io.checks import check_flowset
 
         fs.problems.extend(check_flowset(fs, folder))
     fs.problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
@@ -109,12 +100,12 @@ def load_flow_file(path: str | Path) -> tuple[Flow | None, list[Problem]]:
     return flow, problems
 
 
-def _fatal(doc: YamlDocument) -> bool:
+def _fatal(doc: SourceDocument) -> bool:
     # A YAML 1.1 number trap or duplicate key still leaves usable data: validate on.
     return any(p.code not in ("yaml11_number", "duplicate_key") for p in doc.problems)
 
 
-def _validate(model: type[M], doc: YamlDocument, out: list[Problem]) -> M | None:
+def _validate(model: type[M], doc: SourceDocument, out: list[Problem]) -> M | None:
     if not isinstance(doc.data, dict):
         out.append(Problem(doc.path, 1, 1, f"expected a mapping of keys at the top, found "
                            f"{_kind(doc.data)}", "start the file with 'id: ...'",
@@ -133,7 +124,7 @@ def _kind(value: Any) -> str:
             bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _problem_from_error(doc: YamlDocument, err: Any, model: type[BaseModel]) -> Problem:
+def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel]) -> Problem:
     data_loc = _data_loc(doc.data, tuple(err["loc"]))
     line, col = doc.locate(data_loc)
     where = _describe_loc(doc.data, data_loc)

@@ -16,7 +16,6 @@ schema errors can name the line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from explorer.problems import Problem
+from explorer.model.document import Path_, SourceDocument
+from explorer.model.problems import Problem
 
 #: Flows are a few hundred kilobytes at most; anything far larger is a mistake or an attack.
 MAX_BYTES = 2 * 1024 * 1024
@@ -51,36 +51,12 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
 _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
-Path_ = tuple[str | int, ...]
 
 # libyaml's parser is an order of magnitude faster than the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass
-class YamlDocument:
-    """The data of one YAML file, with the (line, column) of every value by its path."""
-
-    path: str
-    data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    #: The (line, column) of each mapping key, by the path of its value.
-    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    #: Raw scalar text of values YAML 1.1 reads surprisingly (``no`` -> False, ``1:30`` -> 90).
-    traps: dict[Path_, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    def locate(self, loc: Path_) -> tuple[int, int]:
-        """The mark of ``loc`` or, failing that, of its nearest located ancestor."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.marks:
-                return self.marks[loc]
-            loc = loc[:-1]
-        return self.marks.get((), (1, 1))
-
-
-def read_yaml_file(path: str | Path) -> YamlDocument:
+def read_yaml_file(path: str | Path) -> SourceDocument:
     """Read one YAML file safely; problems (never exceptions) say what is wrong and where."""
     p = Path(path)
     name = str(path)
@@ -99,7 +75,7 @@ def read_yaml_file(path: str | Path) -> YamlDocument:
     return read_yaml_bytes(p.read_bytes(), name)
 
 
-def read_yaml_bytes(raw: bytes, name: str) -> YamlDocument:
+def read_yaml_bytes(raw: bytes, name: str) -> SourceDocument:
     """Decode (UTF-8, an optional byte-order mark) and read YAML from bytes."""
     if len(raw) > MAX_BYTES:
         return _failed(
@@ -123,7 +99,7 @@ def read_yaml_bytes(raw: bytes, name: str) -> YamlDocument:
     return read_yaml_text(text, name)
 
 
-def read_yaml_text(text: str, name: str) -> YamlDocument:
+def read_yaml_text(text: str, name: str) -> SourceDocument:
     """Read YAML text: plain YAML only, with marks kept for every value."""
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -134,11 +110,11 @@ def read_yaml_text(text: str, name: str) -> YamlDocument:
 
 
 def _failed(name: str, line: int, column: int, message: str, hint: str | None = None,
-            code: str = "invalid") -> YamlDocument:
-    return YamlDocument(name, None, problems=[Problem(name, line, column, message, hint, code)])
+            code: str = "invalid") -> SourceDocument:
+    return SourceDocument(name, None, problems=[Problem(name, line, column, message, hint, code)])
 
 
-def _failed_from_yaml_error(name: str, exc: yaml.MarkedYAMLError) -> YamlDocument:
+def _failed_from_yaml_error(name: str, exc: yaml.MarkedYAMLError) -> SourceDocument:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or "invalid YAML"
@@ -155,8 +131,8 @@ class _Frame:
 
     __slots__ = ("container", "index", "key", "key_mark", "path")
 
-    def __init__(self, container: dict[Any, Any] | list[Any], path: Path_) -> None:
-        self.container = container
+    def __init__(self, container: Any, path: Path_) -> None:
+        self.container = container  # a dict (mapping) or a list (sequence)
         self.path = path
         self.key: str | None = None  # a mapping's key waiting for its value
         self.key_mark: tuple[int, int] = (1, 1)
@@ -166,7 +142,7 @@ class _Frame:
 _NOTHING = object()
 
 
-def _read_events(text: str, name: str) -> YamlDocument:
+def _read_events(text: str, name: str) -> SourceDocument:  # noqa: C901  (one state machine)
     """Parse once with libyaml, refusing and building from the same event stream.
 
     Anchors, aliases, explicit non-standard tags and several documents are refused as
@@ -174,7 +150,7 @@ def _read_events(text: str, name: str) -> YamlDocument:
     in time linear in the text). Values are built straight from the events, with the
     (line, column) of each: no node tree is composed and walked a second time.
     """
-    doc = YamlDocument(name, None)
+    doc = SourceDocument(name, None)
     marks = doc.marks
     scan: list[Problem] = []  # problems that refuse the whole file
     documents = 0
@@ -259,10 +235,10 @@ def _read_events(text: str, name: str) -> YamlDocument:
                 if frame is None:
                     root = value
                 elif frame.index < 0:
-                    frame.container[frame.key] = value  # type: ignore[index]
+                    frame.container[frame.key] = value
                     frame.key = None
                 else:
-                    frame.container.append(value)  # type: ignore[union-attr]
+                    frame.container.append(value)
                     frame.index += 1
                 if not is_scalar:
                     new = _Frame(value, path)
@@ -292,11 +268,11 @@ def _read_events(text: str, name: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         return _failed_from_yaml_error(name, exc)
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
-        return YamlDocument(name, None, problems=[_reader_problem(name, text, exc)])
+        return SourceDocument(name, None, problems=[_reader_problem(name, text, exc)])
     finally:
         parser.dispose()
     if scan:
-        return YamlDocument(name, None, problems=scan)
+        return SourceDocument(name, None, problems=scan)
     if failure is not None:
         raise failure
     if root is _NOTHING:
@@ -344,14 +320,14 @@ def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
     return _STR
 
 
-def _scalar_event(event: ScalarEvent, path: Path_, doc: YamlDocument) -> Any:
+def _scalar_event(event: ScalarEvent, path: Path_, doc: SourceDocument) -> Any:
     tag = event.tag
     raw = event.value
     if tag is None or tag == "!":
         tag = _resolve(raw, event.implicit)
     if tag == _STR:
         return raw  # what construct_yaml_str returns, without building a node
-    node = ScalarNode(tag, raw, event.start_mark, event.end_mark, event.style)
+    node = ScalarNode(tag, raw, None, None, event.style)  # marks unused by constructors
     # Call the constructor directly: construct_object would cache every node for ever.
     value = _CONSTRUCTORS[tag](_SCALAR_BUILDER, node)
     if not event.style:  # plain, unquoted (None in PyYAML, "" in libyaml): YAML 1.1 traps
@@ -361,7 +337,7 @@ def _scalar_event(event: ScalarEvent, path: Path_, doc: YamlDocument) -> Any:
             _SEXAGESIMAL.match(raw) or _LEADING_ZERO.match(raw)
         ):
             doc.traps[path] = raw
-            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            line, col = _where(event)
             reading = "base-60 (sexagesimal)" if ":" in raw else "octal"
             doc.problems.append(Problem(
                 doc.path, line, col,

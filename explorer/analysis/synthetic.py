@@ -31,8 +31,8 @@ import networkx as nx
 import yaml
 
 from explorer.graph import build_flow_graph
-from explorer.load import FlowSet
 from explorer.model import Flow, Source
+from explorer.model.flowset import FlowSet
 
 SOURCE_ID = "synthetic"
 LANES = ("social_work", "childrens_hearing", "sheriff", "panel")

@@ -38,7 +38,7 @@ record=()) -> Simulation``
 ``calibration_table(fs, flow_id, runs=20_000, seed=1) -> list[CalibrationRow]``
 ``MAX_RUNS`` = 1,000,000
 
->>> from explorer.synthetic import diamond_graph
+>>> from explorer.analysis.synthetic import diamond_graph
 >>> sim = simulate(diamond_graph(), "s", runs=2000, seed=7)
 >>> sim.outcomes["end"].share
 1.0
@@ -56,12 +56,14 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 
-from explorer.analysis import Prepared, estimate_of, prepare
+from explorer.analysis.prepare import Prepared, estimate_of, prepare
+from explorer.analysis.reach import exit_weights
 from explorer.graph import flow_graph, step_id
 from explorer.model import Estimate, Share
-from explorer.problems import FlowError
-from explorer.reach import exit_weights
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 MAX_RUNS = 1_000_000
 MAX_REPEATS = 50
@@ -125,6 +127,17 @@ class Simulation:
                 "outcomes": {k: v.as_dict() for k, v in self.outcomes.items()},
                 "unknown_edges": [list(e) for e in self.unknown_edges],
                 "assumptions": list(self.assumptions)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Each outcome's share and p10 / median / p90 days, one row an outcome.
+
+        >>> from explorer.io.load import load_flows
+        >>> from explorer.graph import flow_graph
+        >>> sim = simulate(flow_graph(load_flows(), "permanence"), "looked_after", runs=500)
+        >>> list(sim.to_frame().columns)[:2]
+        ['outcome', 'share']
+        """
+        return pd.DataFrame([{"outcome": k, **v.as_dict()} for k, v in self.outcomes.items()])
 
 
 def check_runs(runs: object) -> int:
@@ -368,7 +381,7 @@ def apply_overrides(G: nx.DiGraph, *,
     proportion to their present shares (nothing, if the given ones sum to 1). A
     repeat edge may be given a share (its probability) even out of a non-decision.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> H = apply_overrides(diamond_graph(), shares={"d": {"a": 1.0}})
     >>> H.edges["d", "b"]["share"].value
     0.0
@@ -487,7 +500,7 @@ class WhatIf:
 def compare(baseline: Simulation, scenario: Simulation) -> list[OutcomeChange]:
     """Each end's share and median before and after (every end of either result).
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> G = diamond_graph()
     >>> base = simulate(G, "s", runs=500)
     >>> [c.share_change for c in compare(base, base)]
@@ -512,7 +525,7 @@ def what_if(G: nx.DiGraph, source: str, *,
             max_repeats: int = 5) -> WhatIf:
     """Simulate ``G`` as it is and with the overrides (same seed), and compare.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> w = what_if(diamond_graph(), "s", shares={"d": {"a": 1.0}}, runs=1000)
     >>> w.changes[0].median_change_days < 0
     True
@@ -560,7 +573,7 @@ class CalibrationRow:
         return d
 
 
-def calibration_table(fs: Any, flow_id: str, runs: int = 20_000, seed: int = 1
+def calibration_table(fs: FlowSet, flow_id: str, runs: int = 20_000, seed: int = 1
                       ) -> list[CalibrationRow]:
     """The flow's ``published_durations`` beside simulated ones, with the difference.
 
@@ -573,41 +586,41 @@ def calibration_table(fs: Any, flow_id: str, runs: int = 20_000, seed: int = 1
     flow = flows[flow_id]
     local = {s.id for s in flow.steps}
     wanted: dict[tuple[bool, str], list[Any]] = defaultdict(list)
-    for pd in flow.published_durations:
-        a, b = step_id(pd.from_), step_id(pd.to)
-        wanted[(a in local and b in local, a)].append(pd)
+    for pub in flow.published_durations:
+        a, b = step_id(pub.from_), step_id(pub.to)
+        wanted[(a in local and b in local, a)].append(pub)
     graphs: dict[bool, nx.DiGraph] = {}
     rows: list[CalibrationRow] = []
     for (inside, a), pds in wanted.items():
         if inside not in graphs:
             graphs[inside] = flow_graph(fs, flow_id if inside else "all")
         G = graphs[inside]
-        targets = [step_id(pd.to) for pd in pds]
+        targets = [step_id(pub.to) for pub in pds]
         sim = simulate(G, a, runs=runs, seed=seed, record=targets)
-        for pd in pds:
-            rows.append(_calibration_row(pd, sim.times.get(step_id(pd.to)), runs))
-    order = {pd.id: i for i, pd in enumerate(flow.published_durations)}
+        for pub in pds:
+            rows.append(_calibration_row(pub, sim.times.get(step_id(pub.to)), runs))
+    order = {pub.id: i for i, pub in enumerate(flow.published_durations)}
     rows.sort(key=lambda r: order[r.id])
     return rows
 
 
-def _calibration_row(pd: Any, t: Array | None, runs: int) -> CalibrationRow:
+def _calibration_row(pub: Any, t: Array | None, runs: int) -> CalibrationRow:
     if t is None or t.size == 0:
-        return CalibrationRow(pd.id, step_id(pd.from_), step_id(pd.to), pd.statistic,
-                              pd.low_days, pd.high_days, None, None, None, None, None, 0.0,
+        return CalibrationRow(pub.id, step_id(pub.from_), step_id(pub.to), pub.statistic,
+                              pub.low_days, pub.high_days, None, None, None, None, None, 0.0,
                               None, None, False)
     p10, p50, p90 = (float(x) for x in np.percentile(t, [10, 50, 90]))
     mean = float(t.mean())
-    sim = mean if pd.statistic == "mean" else p50
-    if sim < pd.low_days:
-        diff, bound = sim - pd.low_days, pd.low_days
-    elif sim > pd.high_days:
-        diff, bound = sim - pd.high_days, pd.high_days
+    sim = mean if pub.statistic == "mean" else p50
+    if sim < pub.low_days:
+        diff, bound = sim - pub.low_days, pub.low_days
+    elif sim > pub.high_days:
+        diff, bound = sim - pub.high_days, pub.high_days
     else:
-        diff, bound = 0.0, max(pd.low_days, 1e-9)
+        diff, bound = 0.0, max(pub.low_days, 1e-9)
     rel = diff / bound if bound > 0 else 0.0
-    return CalibrationRow(pd.id, step_id(pd.from_), step_id(pd.to), pd.statistic,
-                          pd.low_days, pd.high_days, round(sim, 1), round(p10, 1),
+    return CalibrationRow(pub.id, step_id(pub.from_), step_id(pub.to), pub.statistic,
+                          pub.low_days, pub.high_days, round(sim, 1), round(p10, 1),
                           round(p50, 1), round(p90, 1), round(mean, 1), t.size / runs,
                           round(diff, 1), round(rel, 3),
                           abs(rel) <= CALIBRATION_TOLERANCE)

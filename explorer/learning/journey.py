@@ -5,7 +5,7 @@ session and a test can replay it. Tokens mark where the journey stands; a parall
 splits the journey into one token a track, and a join waits until no other token
 can still reach it, then goes on at the latest track's day (as the law's clocks do).
 
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> from explorer.graph import flow_graph
 >>> G = flow_graph(load_flows(), "care-and-protection")
 >>> j = start_journey(G, "concern_raised")
@@ -24,8 +24,8 @@ import networkx as nx
 
 from explorer.graph import dag, resolve_step, step_id
 from explorer.model import Estimate, Timescale
-from explorer.problems import FlowError
-from explorer.wording import describe_limit
+from explorer.model.problems import FlowError
+from explorer.model.wording import describe_limit
 
 
 @dataclass(frozen=True)

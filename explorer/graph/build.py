@@ -7,7 +7,7 @@ Edge attributes: ``transition``, ``repeat``, ``estimate``, ``share``, ``label`` 
 ``timescales`` (those written on the transition). ``G.graph["timescales"]`` holds
 every current and historical timescale of the graph, transition shorthand included.
 
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> G = flow_graph(load_flows(), "care-and-protection")
 >>> G.nodes["grounds_hearing"]["kind"]
 'meeting'
@@ -19,8 +19,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from explorer.model import Flow, Timescale, Transition
-from explorer.problems import FlowError
+from explorer.model import Flow, Step, Timescale, Transition
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 
 ALL = "all"
 
@@ -76,13 +77,13 @@ def build_flow_graph(flows: dict[str, Flow], flow_ids: Iterable[str]) -> nx.DiGr
             if target not in G and other is not None and other not in members:
                 ext_flow = flows.get(other)
                 try:
-                    s = ext_flow.step(target) if ext_flow else None
+                    ext: Step | None = ext_flow.step(target) if ext_flow else None
                 except KeyError:
-                    s = None
-                if s is None:
+                    ext = None
+                if ext is None:
                     continue  # a dangling link: the checks report it
-                G.add_node(target, step=s, flow=other, kind=s.kind, lane=s.lane, name=s.name,
-                           external=True)
+                G.add_node(target, step=ext, flow=other, kind=ext.kind, lane=ext.lane,
+                           name=ext.name, external=True)
             if target not in G:
                 continue
             ts = transition_timescale(t)
@@ -91,12 +92,12 @@ def build_flow_graph(flows: dict[str, Flow], flow_ids: Iterable[str]) -> nx.DiGr
     return G
 
 
-def flow_graph(fs: object, flow_id: str) -> nx.DiGraph:
-    """The graph of one flow of a :class:`~explorer.load.FlowSet`, or of all (``"all"``).
+def flow_graph(fs: FlowSet, flow_id: str) -> nx.DiGraph:
+    """The graph of one flow of a :class:`~explorer.io.load.FlowSet`, or of all (``"all"``).
 
     Raises :class:`FlowError` naming the known flows if ``flow_id`` is unknown.
     """
-    flows: dict[str, Flow] = fs.flows  # type: ignore[attr-defined]
+    flows: dict[str, Flow] = fs.flows
     if flow_id == ALL:
         G = build_flow_graph(flows, sorted(flows))
         G.graph["flow_id"] = ALL
@@ -132,7 +133,7 @@ def timescales_between(G: nx.DiGraph, a: str, b: str, *, current_only: bool = Tr
                        ) -> list[Timescale]:
     """The timescales that run from step ``a`` to step ``b`` (listed or on a transition).
 
-    >>> from explorer.load import load_flows
+    >>> from explorer.io.load import load_flows
     >>> G = flow_graph(load_flows(), "care-and-protection")
     >>> [t.limit for t in timescales_between(G, "place_of_safety", "grounds_hearing")]
     [8.0]

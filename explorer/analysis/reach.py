@@ -15,7 +15,7 @@ Public API
 ``reachable_outcomes(G, step) -> list[str]``
 ``outcome_probabilities(G, step) -> dict[str, float]``
 
->>> from explorer.synthetic import diamond_graph
+>>> from explorer.analysis.synthetic import diamond_graph
 >>> G = diamond_graph()
 >>> [n.step for n in next_steps(G, "d")]
 ['a', 'b']
@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.analysis import estimate_of, prepare
+from explorer.analysis.prepare import estimate_of, prepare
 from explorer.graph import resolve_step, timescales_between
 from explorer.model import Timescale
 
@@ -84,7 +84,7 @@ def next_steps(G: nx.DiGraph, step: str) -> list[NextStep]:
 def reachable_outcomes(G: nx.DiGraph, step: str) -> list[str]:
     """The ends (outcomes, or steps of other flows) still reachable from ``step``.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> reachable_outcomes(diamond_graph(), "a")
     ['end']
     """

@@ -1,7 +1,7 @@
 """Cases and caseloads against the flows' timescales.
 
 A caseload is one row a case: a pseudonymous ``case_id`` and one column a milestone
-(the canonical ids of :mod:`explorer.milestones`, or any other step id of the flows),
+(the canonical ids of :mod:`explorer.model.milestones`, or any other step id of the flows),
 each cell a date in ISO ``2026-01-31`` or Scottish ``31/01/2026`` form, empty where
 the step has not happened, or ``n/a`` where it will not happen for this child (a
 proof when the grounds were accepted): deadlines into or out of an ``n/a`` step are
@@ -34,7 +34,7 @@ processed column pair by column pair across all cases at once (numpy), never cas
 by case.
 
 >>> import datetime as dt
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> fs = load_flows("tests/fixtures/track")
 >>> csv = b"case_id,place_of_safety,grounds_hearing\\nEX-1,2026-01-30,\\n"
 >>> load = read_caseload(csv, as_of=dt.date(2026, 2, 9))
@@ -61,25 +61,17 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from explorer.calendar import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    due_dates,
-    earliest_dates,
-)
-from explorer.checks import closing_join
+from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR, due_dates, earliest_dates
 from explorer.graph import dag, flow_graph, step_id
-from explorer.milestones import ALL_MILESTONES
+from explorer.graph.algorithms import closing_join
+from explorer.io.tabular import csv_text
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import STATUSES, WITHHELD
+from explorer.model.milestones import ALL_MILESTONES
 
 #: The largest caseload file accepted (bytes). The app's upload limit matches it.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CASE_ID = "case_id"
-STATUSES: tuple[str, ...] = ("met", "missed", "overdue", "due_soon", "pending", "too_early")
-#: Internal status of an item withheld because its dates contradict the flow's order.
-WITHHELD = "withheld"
-MAX_KINDS = frozenset({"statutory_max", "guidance_target", "local_target"})
-#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_HELP = "write dates as 2026-01-31 or 31/01/2026, or n/a for a step that will not happen"
 #: Recurring milestones whose column holds the most recent date (every other column
 #: holds a step's first date). A deadline into one of these whose latest date is past
@@ -176,13 +168,13 @@ def empty_caseload(problems: list[InputProblem] | None = None) -> Caseload:
                     list(problems or []))
 
 
-def known_columns(fs: object | None = None) -> list[str]:
+def known_columns(fs: FlowSet | None = None) -> list[str]:
     """The columns a caseload may have: ``case_id``, the canonical milestones, and (given
     a FlowSet) every other step id of its flows."""
     cols = [CASE_ID, *ALL_MILESTONES]
     if fs is not None:
         seen = set(cols)
-        for flow in fs.flows.values():  # type: ignore[attr-defined]
+        for flow in fs.flows.values():
             for s in flow.steps:
                 if s.id not in seen:
                     cols.append(s.id)
@@ -343,22 +335,22 @@ def _build(header: list[str], header_line: int, records: list[tuple[int, list[st
         cells.extend(pick(rec))
     # Case ids: present and unique (a duplicated id is ambiguous: both rows are skipped).
     id_arr = np.array(ids, dtype=object)
-    for k in np.nonzero(~blank & (id_arr == ""))[0]:
+    for j in np.nonzero(~blank & (id_arr == ""))[0]:
         problems.append(InputProblem("no case_id: every row needs a pseudonymous case id; the "
-                                     "row is skipped", row=int(k) + 1, line=int(line_no[k]),
+                                     "row is skipped", row=int(j) + 1, line=int(line_no[j]),
                                      column=CASE_ID))
-        bad[k] = True
+        bad[j] = True
     present = ~blank & (id_arr != "")
     counts = pd.Series(id_arr[present]).value_counts()
     for dup in counts[counts > 1].index:
         where = np.nonzero(present & (id_arr == dup))[0]
         rows_text = ", ".join(str(int(w) + 1) for w in where)
-        for k in where:
+        for row in where:
             problems.append(InputProblem(f"case id '{dup}' appears in rows {rows_text}: each "
                                          "case needs its own id; these rows are skipped",
-                                         row=int(k) + 1, line=int(line_no[k]), column=CASE_ID,
+                                         row=int(row) + 1, line=int(line_no[row]), column=CASE_ID,
                                          case_id=str(dup)))
-            bad[k] = True
+            bad[row] = True
     # Dates, all cells at once.
     m = len(milestones)
     grid, filled, stripped, na = _parse_dates(cells, n, m)
@@ -484,7 +476,7 @@ class Rule:
         return self.kind == "statutory_fixed"
 
 
-def tracking_rules(fs: object) -> list[Rule]:
+def tracking_rules(fs: FlowSet) -> list[Rule]:
     """Every current timescale with a limit, across all flows, in the flows' order."""
     G = flow_graph(fs, "all")
     out: list[Rule] = []
@@ -505,7 +497,7 @@ def tracking_rules(fs: object) -> list[Rule]:
     return out
 
 
-def moved_past(fs: object, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
+def moved_past(fs: FlowSet, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
     """For each rule, the steps whose date shows the case has gone past its TO step.
 
     Step C counts for rule A -> B when C can follow A, B can no longer follow C (not
@@ -514,7 +506,7 @@ def moved_past(fs: object, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
     did not happen on this journey, or its date is missing: either way it is no longer
     "overdue", and the item is withheld with that reason.
 
-    >>> from explorer.load import load_flows
+    >>> from explorer.io.load import load_flows
     >>> fs = load_flows()
     >>> rules = [r for r in tracking_rules(fs) if r.key == "concern_raised->prebirth_cppm"]
     >>> "cppm" in moved_past(fs, rules)[rules[0].key]
@@ -541,7 +533,7 @@ def moved_past(fs: object, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def order_pairs(fs: object) -> list[tuple[str, str]]:
+def order_pairs(fs: FlowSet) -> list[tuple[str, str]]:
     """Pairs (A, B) of steps where B's date cannot be before A's.
 
     B is reachable from A in A's flow without repeat edges, and A is not recurring
@@ -551,7 +543,7 @@ def order_pairs(fs: object) -> list[tuple[str, str]]:
     after before a supervision order).
     """
     pairs: list[tuple[str, str]] = []
-    for fid in sorted(fs.flows):  # type: ignore[attr-defined]
+    for fid in sorted(fs.flows):
         G = flow_graph(fs, fid)
         recurring = _recurring(G)
         D = dag(G)
@@ -566,10 +558,10 @@ def _recurring(G: nx.DiGraph) -> set[str]:
             for n in comp} | {u for u, v in G.edges if u == v}
 
 
-def recurring_steps(fs: object) -> set[str]:
+def recurring_steps(fs: FlowSet) -> set[str]:
     """Steps on a cycle through a repeat edge (reviews, review hearings)."""
     out: set[str] = set()
-    for fid in fs.flows:  # type: ignore[attr-defined]
+    for fid in fs.flows:
         out |= _recurring(flow_graph(fs, fid))
     return out
 
@@ -598,6 +590,10 @@ class TrackResult:
         """Items by status (withheld items apart)."""
         vc = self.items["status"].value_counts()
         return {s: int(vc.get(s, 0)) for s in (*STATUSES, WITHHELD)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The items as a flat table, dates as ISO text: :func:`report_frame`."""
+        return report_frame(self)
 
 
 ITEM_COLUMNS = ["case_id", "from", "to", "kind", "limit", "unit", "counting", "from_date",
@@ -782,7 +778,7 @@ def track(caseload: Caseload, rules: Sequence[Rule], *, as_of: dt.date,
     return TrackResult(as_of, due_soon_days, items, contradictions, list(rules), untracked)
 
 
-def track_caseload(fs: object, data: bytes | str, *, as_of: dt.date, due_soon_days: int = 14,
+def track_caseload(fs: FlowSet, data: bytes | str, *, as_of: dt.date, due_soon_days: int = 14,
                    max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Caseload, TrackResult]:
     """Read a caseload and track it against every flow of ``fs``: the one call callers need."""
     load = read_caseload(data, as_of=as_of, columns=known_columns(fs), max_bytes=max_bytes)
@@ -798,13 +794,13 @@ class TrackingPlan:
     past: dict[str, tuple[str, ...]]
 
 
-def tracking_plan(fs: object) -> TrackingPlan:
+def tracking_plan(fs: FlowSet) -> TrackingPlan:
     """The rules, order checks and gone-past steps of ``fs`` (graph work: reuse it)."""
     rules = tracking_rules(fs)
     return TrackingPlan(rules, order_pairs(fs), moved_past(fs, rules))
 
 
-def track_against(fs: object, load: Caseload, *, as_of: dt.date, due_soon_days: int = 14,
+def track_against(fs: FlowSet, load: Caseload, *, as_of: dt.date, due_soon_days: int = 14,
                   plan: TrackingPlan | None = None) -> TrackResult:
     """Track a read caseload against every rule of ``fs``, with the flows' order checks."""
     plan = plan or tracking_plan(fs)
@@ -839,7 +835,7 @@ def to_json(caseload: Caseload, result: TrackResult) -> dict[str, Any]:
             arr = it[col].to_numpy(dtype="datetime64[D]")
             txt = np.datetime_as_string(arr, unit="D").astype(object)
             txt[np.isnat(arr)] = None
-            return txt.tolist()  # type: ignore[no-any-return]
+            return txt.tolist()
 
         # The fields every item of a rule shares are built once per rule.
         static = [{"from": x.from_, "to": x.to, "kind": x.kind,
@@ -889,27 +885,6 @@ def to_json(caseload: Caseload, result: TrackResult) -> dict[str, Any]:
     }
 
 
-def neutralise(value: Any) -> Any:
-    """A cell made safe for spreadsheets: text starting ``= + - @`` (or tab, CR) gets a
-    leading single quote so it is shown, never run as a formula.
-
-    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("EX-1"), neutralise(3)
-    ('\\'=HYPERLINK("http://x")', 'EX-1', 3)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_text(frame: pd.DataFrame) -> str:
-    safe = frame.copy()
-    safe.columns = [neutralise(str(c)) for c in safe.columns]
-    for c in safe.columns:
-        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c]):
-            safe[c] = safe[c].map(neutralise)
-    return safe.to_csv(index=False, lineterminator="\n")
-
-
 def report_frame(result: TrackResult) -> pd.DataFrame:
     """The items as a flat table for a report (dates as ISO text)."""
     it = result.items
@@ -931,14 +906,14 @@ def report_frame(result: TrackResult) -> pd.DataFrame:
 
 def report_csv(result: TrackResult) -> str:
     """The downloadable report: one row an item, every text cell formula-neutralised."""
-    return _csv_text(report_frame(result))
+    return csv_text(report_frame(result))
 
 
 def problems_csv(caseload: Caseload) -> str:
     """The input problems as a table (row, line, column, case_id, problem), neutralised."""
     frame = pd.DataFrame([p.as_dict() for p in caseload.problems],
                          columns=["row", "line", "column", "case_id", "message", "fatal"])
-    return _csv_text(frame.drop(columns=["fatal"]).rename(columns={"message": "problem"}))
+    return csv_text(frame.drop(columns=["fatal"]).rename(columns={"message": "problem"}))
 
 
 def template_csv() -> str:

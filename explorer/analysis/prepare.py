@@ -4,7 +4,7 @@ How the analysis reads a flow graph (see :mod:`explorer.graph` for the graph its
 
 - Repeat edges are left out (:func:`explorer.graph.dag`); what remains is acyclic.
 - A ``parallel`` step starts all its tracks; they meet again at its *closing join*,
-  the nearest ``join`` that post-dominates it (:func:`explorer.checks.closing_join`).
+  the nearest ``join`` that post-dominates it (:func:`explorer.io.checks.closing_join`).
 - Any other step with more than one exit is an exclusive *choice*: a ``decision``, or
   (rarely) an event or meeting with alternative exits. One exit is taken.
 - A step with no exit is an *end*: an outcome, or a step of another flow that a
@@ -17,7 +17,6 @@ Public helpers
 ``prepare(G) -> Prepared``            the acyclic view, a stable topological order, closing joins
 ``edge_days(data, basis) -> float | None``   an edge's estimate in days (None if unknown)
 ``pert_mean(est) -> float``           (min + 4 likely + max) / 6
-``UPPER_KINDS``, ``MIN_KINDS``        timescale kinds that bound time from above / below
 
 >>> import networkx as nx
 >>> G = nx.DiGraph()
@@ -36,20 +35,13 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from explorer.checks import closing_join, post_dominators
 from explorer.graph import resolve_step, step_id
+from explorer.graph.algorithms import closing_join, post_dominators
 from explorer.model import Estimate, Timescale
-from explorer.problems import FlowError
+from explorer.model.problems import FlowError
 
 Basis = Literal["likely", "pert"]
 BASES: tuple[str, ...] = ("likely", "pert")
-
-#: Timescale kinds that limit time from above (bounded time) ...
-STATUTORY_UPPER: frozenset[str] = frozenset({"statutory_max", "statutory_fixed"})
-GUIDANCE_UPPER: frozenset[str] = frozenset({"guidance_target", "local_target"})
-UPPER_KINDS: frozenset[str] = STATUTORY_UPPER | GUIDANCE_UPPER
-#: ... and from below (the statutory floor).
-MIN_KINDS: frozenset[str] = frozenset({"statutory_min"})
 
 
 def pert_mean(est: Estimate) -> float:

@@ -1,25 +1,26 @@
 """The analysis commands: ``timescale``, ``routes``, ``critical-path``, ``simulate``.
 
-Thin wrappers over :mod:`explorer.routes`, :mod:`explorer.critical` and
-:mod:`explorer.simulate`: parse, call, print. ``--json`` output keeps the shapes of
+Thin wrappers over :mod:`explorer.analysis.routes`, :mod:`explorer.analysis.critical` and
+:mod:`explorer.analysis.simulate`: parse, call, print. ``--json`` output keeps the shapes of
 design.md section 5 (with extra fields); without it, a readable table.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import networkx as nx
 
-from explorer.cli import _emit, _load_valid, command
-from explorer.critical import critical_path
+from explorer.analysis.critical import critical_path
+from explorer.analysis.routes import DEFAULT_LIMIT, MAX_UNROLL, routes
+from explorer.analysis.simulate import DISTRIBUTIONS, MAX_REPEATS, MAX_RUNS, simulate
+from explorer.cli.common import Command, emit, load_valid
 from explorer.graph import flow_graph, resolve_step, timescales_between
-from explorer.routes import DEFAULT_LIMIT, MAX_UNROLL, routes
-from explorer.simulate import DISTRIBUTIONS, MAX_REPEATS, MAX_RUNS, simulate
 
 
 def _graph(args: argparse.Namespace) -> nx.DiGraph:
-    return flow_graph(_load_valid(args), args.flow)
+    return flow_graph(load_valid(args), args.flow)
 
 
 def _days(x: float | None) -> str:
@@ -41,13 +42,12 @@ def _timescale_args(p: argparse.ArgumentParser) -> None:
                    help="also list superseded and expired rules")
 
 
-@command("timescale", "the timescale(s) between two steps: limit, unit, kind, legal basis",
-         _timescale_args)
 def cmd_timescale(args: argparse.Namespace) -> int:
     G = _graph(args)
     a, b = resolve_step(G, args.source), resolve_step(G, args.target)
     found = timescales_between(G, a, b, current_only=not args.history)
-    items = [{"limit": ts.limit, "unit": ts.unit, "kind": ts.kind, "counting": ts.counting,
+    items: list[dict[str, Any]] = [
+             {"limit": ts.limit, "unit": ts.unit, "kind": ts.kind, "counting": ts.counting,
               "legal_basis": [{"source": lb.source, "provision": lb.provision}
                               for lb in ts.legal_basis],
               "confidence": ts.confidence, "limit_days": ts.limit_days,
@@ -70,7 +70,7 @@ def cmd_timescale(args: argparse.Namespace) -> int:
             if it["consequence"]:
                 lines.append(f"  {'':<22} if missed: {it['consequence']}")
         text = "\n".join(lines)
-    _emit(args, data, text)
+    emit(args, data, text)
     return 0
 
 
@@ -89,8 +89,6 @@ def _routes_args(p: argparse.ArgumentParser) -> None:
                    "leave repeat edges out)")
 
 
-@command("routes", "every route between two steps: statutory floor, bounded time, "
-         "unbounded steps", _routes_args)
 def cmd_routes(args: argparse.Namespace) -> int:
     G = _graph(args)
     rs = routes(G, args.source, args.targets, limit=args.limit, unroll=args.unroll)
@@ -109,7 +107,7 @@ def cmd_routes(args: argparse.Namespace) -> int:
         lines.append("    " + " -> ".join(r.steps))
         if r.unbounded_steps:
             lines.append("    unbounded: " + ", ".join(r.unbounded_steps))
-    _emit(args, data, "\n".join(lines))
+    emit(args, data, "\n".join(lines))
     return 0
 
 
@@ -124,8 +122,6 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
                    help="weigh edges by the PERT mean (min + 4 likely + max) / 6, not likely")
 
 
-@command("critical-path", "the longest route by practice estimate, with its steps",
-         _critical_args)
 def cmd_critical_path(args: argparse.Namespace) -> int:
     G = _graph(args)
     cp = critical_path(G, args.source, args.target, basis="pert" if args.pert else "likely")
@@ -141,7 +137,7 @@ def cmd_critical_path(args: argparse.Namespace) -> int:
     if cp.unknown_in_scope:
         lines.append(f"{len(cp.unknown_in_scope)} edge(s) between the two steps have no "
                      "estimate; the true critical path may run through them.")
-    _emit(args, data, "\n".join(lines))
+    emit(args, data, "\n".join(lines))
     return 0
 
 
@@ -163,8 +159,6 @@ def _simulate_args(p: argparse.ArgumentParser) -> None:
                    "(default 5)")
 
 
-@command("simulate", "share of journeys reaching each outcome, and p10/median/p90 days",
-         _simulate_args)
 def cmd_simulate(args: argparse.Namespace) -> int:
     G = _graph(args)
     sim = simulate(G, args.source, runs=args.runs, seed=args.seed,
@@ -182,6 +176,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         lines.append(f"{len(sim.unknown_edges)} edge(s) have no estimate: "
                      + ", ".join(f"{a}->{b}" for a, b in sim.unknown_edges[:8])
                      + (" ..." if len(sim.unknown_edges) > 8 else ""))
-    _emit(args, data, "\n".join(lines))
+    emit(args, data, "\n".join(lines))
     return 0
 
+#: The commands of this module, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("timescale", "the timescale(s) between two steps: limit, unit, kind, legal basis",
+            cmd_timescale, _timescale_args),
+    Command("routes", "every route between two steps: statutory floor, bounded time, "
+            "unbounded steps", cmd_routes, _routes_args),
+    Command("critical-path", "the longest route by practice estimate, with its steps",
+            cmd_critical_path, _critical_args),
+    Command("simulate", "share of journeys reaching each outcome, and p10/median/p90 days",
+            cmd_simulate, _simulate_args),
+)

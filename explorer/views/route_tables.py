@@ -1,11 +1,11 @@
 """Comparing routes to an outcome: the tables and timelines behind the Routes page.
 
-Pure helpers on top of :mod:`explorer.routes`, :mod:`explorer.critical` and
-:mod:`explorer.simulate`; the Streamlit page (``explorer/ui/routes_page.py``) only
+Pure helpers on top of :mod:`explorer.analysis.routes`, :mod:`explorer.analysis.critical` and
+:mod:`explorer.analysis.simulate`; the Streamlit page (``explorer/ui/routes_page.py``) only
 lays their results out. Every table is a :class:`pandas.DataFrame` with readable
 column names, ready for ``st.dataframe`` and for :func:`table_csv`.
 
-- **Routes are numbered** from 1 in the order :func:`explorer.routes.routes` lists
+- **Routes are numbered** from 1 in the order :func:`explorer.analysis.routes.routes` lists
   them; the listing is a prefix of the counted routes, so route 3 is the same route
   whatever the limit (that is what makes ``?route=3`` a stable link).
 - **A route's own graph** (:func:`route_graph`) keeps the route's steps and, at each
@@ -19,8 +19,8 @@ column names, ready for ``st.dataframe`` and for :func:`table_csv`.
   is reached (CPM earliest start along the route) to its deadline (or, for a
   statutory minimum, the earliest day allowed).
 
->>> from explorer.synthetic import diamond_graph
->>> from explorer.routes import routes
+>>> from explorer.analysis.synthetic import diamond_graph
+>>> from explorer.analysis.routes import routes
 >>> G = diamond_graph()
 >>> rs = routes(G, "s", "end")
 >>> route_table(rs, {n: n.upper() for n in G})[["Route", "Likely days", "Via"]]
@@ -43,12 +43,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from explorer.analysis import MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS, estimate_of, prepare
-from explorer.critical import CriticalPath, critical_path, longest_times
-from explorer.reach import exit_weights
-from explorer.render.common import timescale_label
-from explorer.routes import Route, RouteSet
-from explorer.simulate import (
+from explorer.analysis.critical import CriticalPath, critical_path, longest_times
+from explorer.analysis.prepare import estimate_of, prepare
+from explorer.analysis.reach import exit_weights
+from explorer.analysis.routes import Route, RouteSet
+from explorer.analysis.simulate import (
     CalibrationRow,
     OutcomeChange,
     OutcomeStats,
@@ -56,7 +55,8 @@ from explorer.simulate import (
     apply_overrides,
     simulate,
 )
-from explorer.tracking import neutralise
+from explorer.model.kinds import MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS
+from explorer.model.wording import timescale_label
 
 #: Starting points tried first for the default view (whole system, then permanence).
 PREFERRED_STARTS: tuple[str, ...] = ("concern_raised", "looked_after")
@@ -121,7 +121,7 @@ def default_endpoints(G: nx.DiGraph) -> tuple[str | None, str | None]:
     """A sensible first view: concern -> adoption order in the whole system, looked after
     -> adoption order in permanence, else the first start and its first reachable end.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> default_endpoints(diamond_graph())
     ('s', 'end')
     """
@@ -169,8 +169,8 @@ def route_critical_path(G: nx.DiGraph, route: Route) -> CriticalPath:
 def forced_shares(G: nx.DiGraph, route: Route) -> dict[str, dict[str, float]]:
     """The what-if shares that send every journey the route's way at each of its choices.
 
-    >>> from explorer.synthetic import diamond_graph
-    >>> from explorer.routes import routes
+    >>> from explorer.analysis.synthetic import diamond_graph
+    >>> from explorer.analysis.routes import routes
     >>> G = diamond_graph()
     >>> forced_shares(G, routes(G, "s", "end").routes[1])
     {'d': {'b': 1.0}}
@@ -215,7 +215,7 @@ def route_via(route: Route, names: Mapping[str, str]) -> str:
 def route_table(rs: RouteSet, names: Mapping[str, str],
                 lanes: Mapping[str, str] | None = None,
                 sims: Sequence[OutcomeStats | None] | None = None) -> pd.DataFrame:
-    """One row per listed route with every figure of :class:`~explorer.routes.Route`.
+    """One row per listed route with every figure of :class:`~explorer.analysis.routes.Route`.
 
     ``names`` gives step names, ``lanes`` lane names (for the decision makers) and
     ``sims`` the simulated time of each route (same order), when there is one.
@@ -254,8 +254,8 @@ def route_table(rs: RouteSet, names: Mapping[str, str],
 def route_differences(routes: Sequence[Route]) -> list[tuple[str, ...]]:
     """For each route, its steps that not every other route shares (in route order).
 
-    >>> from explorer.synthetic import diamond_graph
-    >>> from explorer.routes import routes
+    >>> from explorer.analysis.synthetic import diamond_graph
+    >>> from explorer.analysis.routes import routes
     >>> route_differences(routes(diamond_graph(), "s", "end").routes)
     [('a',), ('b',)]
     """
@@ -427,7 +427,7 @@ def time_histogram(sim: Simulation, outcomes: Sequence[str], names: Mapping[str,
     journeys. Binned here rather than in the chart, so the chart carries a few hundred
     rows whatever the number of runs.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> sim = simulate(diamond_graph(), "s", runs=500, seed=2)
     >>> h = time_histogram(sim, ["end"], {"end": "End"}, bins=5)
     >>> len(h), round(float(h["Share"].sum()), 6), h["Outcome"].iloc[0]
@@ -541,7 +541,7 @@ def whatif_presets(G: nx.DiGraph) -> list[Preset]:
 def choice_steps(G: nx.DiGraph) -> dict[str, list[tuple[str, float]]]:
     """Steps where one exit is taken, with each exit's present probability.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> choice_steps(diamond_graph())
     {'d': [('a', 0.5), ('b', 0.5)]}
     """
@@ -571,20 +571,3 @@ def estimated_edges(G: nx.DiGraph) -> list[tuple[str, str]]:
     pos = {n: i for i, n in enumerate(order)}
     return sorted(((u, v) for u, v, r in G.edges(data="repeat") if not r),
                   key=lambda e: (pos.get(e[0], 0), pos.get(e[1], 0), e))
-
-
-# -- CSV -----------------------------------------------------------------------------------
-
-
-def table_csv(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV, every text cell starting ``= + - @`` neutralised.
-
-    >>> table_csv(pd.DataFrame({"Step": ["=cmd()", "ok"], "Days": [1, 2]})).decode()
-    "Step,Days\\n'=cmd(),1\\nok,2\\n"
-    """
-    safe = frame.copy()
-    safe.columns = [neutralise(str(c)) for c in safe.columns]
-    for c in safe.columns:
-        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c]):
-            safe[c] = safe[c].map(neutralise)
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -14,8 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from explorer.cli import UsageError, _load_valid, command
-from explorer.tracking import MAX_UPLOAD_BYTES, STATUSES, WITHHELD, to_json, track_caseload
+from explorer.cases.tracking import MAX_UPLOAD_BYTES, to_json, track_caseload
+from explorer.cli.common import Command, UsageError, load_valid
+from explorer.model.kinds import STATUSES, WITHHELD
 
 
 def _date(text: str) -> dt.date:
@@ -79,9 +80,8 @@ def _text(data: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-@command("track", "each case's deadlines, met or overdue, from milestone dates", _configure)
 def cmd_track(args: argparse.Namespace) -> int:
-    fs = _load_valid(args)
+    fs = load_valid(args)
     path = Path(args.caseload)
     as_of = args.as_of or dt.date.today()
     load, result = track_caseload(fs, _read(path), as_of=as_of,
@@ -97,3 +97,9 @@ def cmd_track(args: argparse.Namespace) -> int:
     else:
         print(_text(data))
     return 1 if load.problems else 0
+
+#: The commands of this module, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("track", "each case's deadlines, met or overdue, from milestone dates",
+            cmd_track, _configure),
+)

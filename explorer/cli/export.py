@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from explorer.cli import _load_valid, command
+from explorer.cli.common import Command, load_valid
 from explorer.render.export import FORMATS, export_text
 
 
@@ -18,9 +18,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 
-@command("export", "the flow in another form; html is a self-contained offline map", _configure)
 def cmd_export(args: argparse.Namespace) -> int:
-    fs = _load_valid(args)
+    fs = load_valid(args)
     text = export_text(fs, args.flow, args.fmt)
     if args.out:
         out = Path(args.out)
@@ -39,3 +38,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+#: The commands of this module, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("export", "the flow in another form; html is a self-contained offline map",
+            cmd_export, _configure),
+)

@@ -6,7 +6,7 @@
   (a hearing "decides" at the decision step after it), and the decisions those
   lead to directly (at a grounds hearing: accepted, not accepted, not understood);
   each with its options (label, share), what follows each option and the chance of
-  each end from there (:func:`explorer.reach.outcome_probabilities`);
+  each end from there (:func:`explorer.analysis.reach.outcome_probabilities`);
 - the **deadlines**: current timescales into and out of the step and those that
   start or end at the steps that follow, each with its rule, kind, consequence,
   citations and confidence;
@@ -16,7 +16,7 @@
 
 Everything here is pure (no Streamlit) and returns frozen dataclasses.
 
->>> from explorer.load import load_flows
+>>> from explorer.io.load import load_flows
 >>> from explorer.graph import flow_graph
 >>> fs = load_flows()
 >>> G = flow_graph(fs, "care-and-protection")
@@ -35,10 +35,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from explorer.analysis.reach import NextStep, next_steps, outcome_probabilities
 from explorer.graph import resolve_step, step_id
 from explorer.model import LegalBasis, Source, Timescale
-from explorer.reach import NextStep, next_steps, outcome_probabilities
-from explorer.wording import CONFIDENCE_WORDS, KIND_WORDS, citation_url, cite, describe_limit
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.wording import citation_url, cite, describe_limit
 
 #: The tag that marks a hearing (and a hearing's decisions) in the flows.
 HEARING_TAG = "hearing"
@@ -160,7 +162,7 @@ class Pathway:
 def hearing_steps(G: nx.DiGraph) -> list[str]:
     """Meetings and decisions tagged ``hearing`` (not external ones), by name.
 
-    >>> from explorer.load import load_flows
+    >>> from explorer.io.load import load_flows
     >>> from explorer.graph import flow_graph
     >>> "grounds_hearing" in hearing_steps(flow_graph(load_flows(), "care-and-protection"))
     True
@@ -182,9 +184,9 @@ def default_step(G: nx.DiGraph) -> str | None:
     return min(G.nodes, default=None)
 
 
-def lane_name(fs: object, G: nx.DiGraph, lane: str) -> str:
+def lane_name(fs: FlowSet, G: nx.DiGraph, lane: str) -> str:
     """A lane's name, looked up in the flow that owns it (lane ids repeat across flows)."""
-    flows = fs.flows  # type: ignore[attr-defined]
+    flows = fs.flows
     for fid in G.graph.get("flows", []):
         for li in flows[fid].lanes:
             if li.id == lane:
@@ -245,7 +247,7 @@ def _outcomes(G: nx.DiGraph, step: str) -> tuple[Outcome, ...]:
                  for n, p in probs.items())
 
 
-def _decision(fs: object, G: nx.DiGraph, d: str, via: tuple[str, ...]) -> Decision:
+def _decision(fs: FlowSet, G: nx.DiGraph, d: str, via: tuple[str, ...]) -> Decision:
     node = G.nodes[d]
     s = node["step"]
     options = []
@@ -278,10 +280,10 @@ def _deadline(G: nx.DiGraph, ts: Timescale, relation: str,
                                                                         ts.confidence))
 
 
-def deadlines(fs: object, G: nx.DiGraph, step: str, following: set[str]) -> list[Deadline]:
+def deadlines(fs: FlowSet, G: nx.DiGraph, step: str, following: set[str]) -> list[Deadline]:
     """Current timescales into and out of ``step``, then those at the ``following`` steps."""
     s = resolve_step(G, step)
-    sources = fs.sources  # type: ignore[attr-defined]
+    sources = fs.sources
     current = [ts for ts in G.graph["timescales"] if ts.status == "current"]
     out: list[Deadline] = []
     seen: set[tuple[object, ...]] = set()
@@ -300,7 +302,7 @@ def deadlines(fs: object, G: nx.DiGraph, step: str, following: set[str]) -> list
     return out
 
 
-def advice(fs: object, G: nx.DiGraph, step: str) -> Advice | None:
+def advice(fs: FlowSet, G: nx.DiGraph, step: str) -> Advice | None:
     """What the step's advice to a court means, quoted from the flow; None if it gives none.
 
     A step gives advice when its name or description speaks of advice. The meaning is
@@ -311,7 +313,7 @@ def advice(fs: object, G: nx.DiGraph, step: str) -> Advice | None:
     s = G.nodes[resolve_step(G, step)]["step"]
     if not (_ADVICE.search(s.name) or _ADVICE.search(s.description)):
         return None
-    sources = fs.sources  # type: ignore[attr-defined]
+    sources = fs.sources
     sentences = tuple(x for x in _SENTENCE.split(s.description) if _ADVICE_DETAIL.search(x))
     basis = [lb for lb in s.legal_basis
              if _ADVICE_DETAIL.search(f"{lb.provision} {lb.note or ''}") or "141" in lb.provision]
@@ -333,12 +335,12 @@ def advice(fs: object, G: nx.DiGraph, step: str) -> Advice | None:
     return Advice(sentences, citations(basis, sources), tuple(then))
 
 
-def pathway(fs: object, G: nx.DiGraph, step: str) -> Pathway:
+def pathway(fs: FlowSet, G: nx.DiGraph, step: str) -> Pathway:
     """Everything about ``step`` for the Pathways page; FlowError if the step is unknown."""
     s_id = resolve_step(G, step)
     node = G.nodes[s_id]
     s = node["step"]
-    sources = fs.sources  # type: ignore[attr-defined]
+    sources = fs.sources
     nxt = tuple(next_steps(G, s_id))
     decs = tuple(_decision(fs, G, d, via) for d, via in decisions_after(G, s_id))
     following = {n.step for n in nxt} | {d.step for d in decs} | {

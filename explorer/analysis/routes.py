@@ -48,7 +48,7 @@ Public API
 ``RouteContext(P)``  (look-ups shared by many routes of one prepared graph)
 ``unroll_repeats(G, times) -> nx.DiGraph``
 
->>> from explorer.synthetic import diamond_graph
+>>> from explorer.analysis.synthetic import diamond_graph
 >>> G = diamond_graph()
 >>> count_routes(G, "s", "end")
 2
@@ -63,21 +63,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 
-from explorer.analysis import (
-    GUIDANCE_UPPER,
-    MIN_KINDS,
-    STATUTORY_UPPER,
-    UPPER_KINDS,
-    Prepared,
-    as_targets,
-    edge_days,
-    estimate_of,
-    prepare,
-)
+from explorer.analysis.prepare import Prepared, as_targets, edge_days, estimate_of, prepare
 from explorer.graph import dag
 from explorer.model import Timescale
-from explorer.problems import FlowError
+from explorer.model.kinds import GUIDANCE_UPPER, MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS
+from explorer.model.problems import FlowError
 
 DEFAULT_LIMIT = 20
 MAX_UNROLL = 5
@@ -135,6 +127,26 @@ class RouteSet:
                 "counts": dict(self.counts), "listed": len(self.routes),
                 "truncated": self.truncated, "limit": self.limit, "unroll": self.unroll,
                 "routes": [r.as_dict() for r in self.routes]}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The listed routes as a table, one row a route (steps joined by " > ").
+
+        >>> from explorer.io.load import load_flows
+        >>> from explorer.graph import flow_graph
+        >>> G = flow_graph(load_flows(), "permanence")
+        >>> routes(G, "looked_after", "adoption_order", limit=3).to_frame().shape[0]
+        3
+        """
+        rows = []
+        for r in self.routes:
+            d = r.as_dict()
+            d["steps"] = " > ".join(r.steps)
+            d["unbounded_steps"] = " ".join(r.unbounded_steps)
+            d["decision_makers"] = " ".join(r.decision_makers)
+            d.pop("choices")
+            d.pop("unknown_edges")
+            rows.append(d)
+        return pd.DataFrame(rows)
 
 
 # -- unrolling repeat edges --------------------------------------------------------------
@@ -325,7 +337,7 @@ def count_routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
     Linear in the size of the graph (dynamic programming), however many routes
     there are. Several targets: the sum of the counts to each.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> count_routes(diamond_graph(), "s", ["m", "end"])
     4
     """
@@ -341,7 +353,7 @@ def routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
     With several targets the listing takes routes to each in turn. Raises
     :class:`FlowError` for an unknown step or a target that cannot be reached.
 
-    >>> from explorer.synthetic import diamond_graph
+    >>> from explorer.analysis.synthetic import diamond_graph
     >>> rs = routes(diamond_graph(), "s", "end", limit=1)
     >>> rs.count, len(rs.routes), rs.truncated
     (2, 1, True)

@@ -26,6 +26,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from explorer.model.kinds import STATUTORY_KINDS
+
 #: A step id: snake_case, stable, used as a column name in case-tracking spreadsheets.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 #: A reference to a step, optionally in another flow: ``step_id`` or ``flow-id:step_id``.
@@ -63,8 +65,6 @@ EstimateBasis = Literal["published", "calibrated", "illustrative"]
 SourceKind = Literal["act", "regulations", "court_rules", "guidance", "research", "statistics",
                      "case_law", "other"]
 
-STATUTORY_KINDS: frozenset[str] = frozenset({"statutory_max", "statutory_fixed", "statutory_min"})
-GUIDANCE_KINDS: frozenset[str] = frozenset({"guidance_target", "local_target"})
 
 #: Days in a unit, for summing limits of different units on a route. Working days are
 #: counted as 7/5 calendar days and months as 365.25/12: a summary, not the legal count,

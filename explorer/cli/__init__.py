@@ -1,0 +1,81 @@
+"""The command line: a thin layer over the core (design.md section 5).
+
+One console script, ``permanence-explorer`` (also ``python -m explorer``). Every command
+takes ``--json`` and ``--flows DIR``; errors go to stderr with a non-zero exit and never a
+traceback. The commands are listed explicitly in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import sys
+from collections.abc import Sequence
+
+from explorer import __version__
+from explorer.cli import analysis, export, track, validate
+from explorer.cli.common import Command, UsageError
+from explorer.io.load import DEFAULT_FLOWS_DIR
+from explorer.model.problems import FlowError
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    *validate.COMMANDS, *analysis.COMMANDS, *export.COMMANDS, *track.COMMANDS,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command, with the options all of them share."""
+    parser = argparse.ArgumentParser(
+        prog="permanence-explorer",
+        description="Explore Scotland's child care and protection and permanence flows.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for c in COMMANDS:
+        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--flows", default=str(DEFAULT_FLOWS_DIR), metavar="DIR",
+                       help="folder of flows (default: the shipped flows)")
+        c.configure(p)
+        p.set_defaults(handler=c.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit status (0 ok, 1 problems found, 2 error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
+    except (UsageError, FlowError) as exc:
+        print(f"permanence-explorer {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # piped into head: the reader has all it wanted
+        _silence_stdout()
+        return 0
+    except OSError as exc:  # a file or folder that cannot be read or written
+        if exc.errno == errno.EPIPE:
+            _silence_stdout()
+            return 0
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"permanence-explorer {args.command}: error: {where}{exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout at exit; with the pipe closed that flush would fail again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no real stdout
+        pass
+
+
+__all__ = ["COMMANDS", "build_parser", "main"]

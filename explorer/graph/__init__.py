@@ -1,0 +1,25 @@
+"""The graph layer: flows as networkx graphs (one per flow and the whole-system union
+``all``), and the graph algorithms the layers above share.
+"""
+
+from explorer.graph.algorithms import closing_join, post_dominators
+from explorer.graph.build import (
+    ALL,
+    build_flow_graph,
+    dag,
+    flow_graph,
+    flow_of,
+    flow_timescales,
+    outcomes,
+    resolve_step,
+    starts,
+    step_id,
+    timescales_between,
+    transition_timescale,
+)
+
+__all__ = [
+    "ALL", "build_flow_graph", "closing_join", "dag", "flow_graph", "flow_of", "flow_timescales",
+    "outcomes", "post_dominators", "resolve_step", "starts", "step_id", "timescales_between",
+    "transition_timescale",
+]

@@ -1,0 +1,35 @@
+"""A folder of flows as loaded: the flows, the shared bibliography and glossary, and every
+problem found in them.
+
+>>> fs = FlowSet()
+>>> fs.ok, fs.flows
+(True, {})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explorer.model.document import SourceDocument
+from explorer.model.problems import Problem
+from explorer.model.schema import Flow, Source, Term
+
+
+@dataclass
+class FlowSet:
+    """Every flow of a folder, with the shared bibliography and glossary.
+
+    ``problems`` holds everything wrong, from YAML syntax to semantic checks; a flow
+    whose file failed the schema is absent from ``flows``.
+    """
+
+    flows: dict[str, Flow] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    glossary: list[Term] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Where each flow came from, and the marks of its values (for semantic problems).
+    documents: dict[str, SourceDocument] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,64 @@
+"""Kinds of timescale and statuses of a deadline: one definition of each, with its words
+and colours, shared by the analysis, the tracker, the maps and every page.
+
+>>> "statutory_max" in UPPER_KINDS, "statutory_min" in UPPER_KINDS
+(True, False)
+>>> KIND_WORDS["guidance_target"]
+'national guidance target'
+>>> STATUS_LABELS["due_soon"]
+'Due soon'
+"""
+
+from __future__ import annotations
+
+#: Every kind of timescale (``Timescale.kind``).
+STATUTORY_KINDS: frozenset[str] = frozenset({"statutory_max", "statutory_fixed", "statutory_min"})
+GUIDANCE_KINDS: frozenset[str] = frozenset({"guidance_target", "local_target"})
+
+#: Kinds that bound time from above: a deadline by law, or a target.
+STATUTORY_UPPER: frozenset[str] = frozenset({"statutory_max", "statutory_fixed"})
+GUIDANCE_UPPER: frozenset[str] = GUIDANCE_KINDS
+UPPER_KINDS: frozenset[str] = STATUTORY_UPPER | GUIDANCE_UPPER
+#: Kinds that bound time from below: "not before".
+MIN_KINDS: frozenset[str] = frozenset({"statutory_min"})
+#: Kinds that stop a step from drifting (a minimum does not hurry anyone); the same set
+#: as the upper bounds.
+BOUNDING_KINDS: frozenset[str] = UPPER_KINDS
+#: Kinds a case can be late against ("by this day"); a fixed day can be early or late.
+MAX_KINDS: frozenset[str] = frozenset({"statutory_max"}) | GUIDANCE_KINDS
+
+KIND_WORDS: dict[str, str] = {
+    "statutory_max": "statutory maximum",
+    "statutory_fixed": "statutory fixed day",
+    "statutory_min": "statutory minimum",
+    "guidance_target": "national guidance target",
+    "local_target": "local target",
+}
+
+CONFIDENCE_WORDS: dict[str, str] = {
+    "high": "verified in primary or official text",
+    "medium": "from a secondary or partial source",
+    "low": "unverified",
+}
+
+#: Statuses of a deadline in a case (design.md section 5), in reporting order.
+STATUSES: tuple[str, ...] = ("met", "missed", "overdue", "due_soon", "pending", "too_early")
+#: An item the tracker shows but does not count: a window passed unused, a step gone past.
+WITHHELD = "withheld"
+
+#: Plain words for each status, as tables and tiles show them.
+STATUS_LABELS: dict[str, str] = {
+    "met": "Met", "missed": "Missed (late)", "overdue": "Overdue", "due_soon": "Due soon",
+    "pending": "Pending", "too_early": "Too early", WITHHELD: "Not counted",
+}
+#: The same with a symbol, so that no status is told by colour alone.
+STATUS_WORDS: dict[str, str] = {
+    "met": "✅ met", "missed": "❌ missed (late)", "overdue": "⚠️ overdue",
+    "due_soon": "🔔 due soon", "pending": "⏳ pending", "too_early": "⛔ too early",
+    WITHHELD: "· not counted",
+}
+#: One colour per status on every page and chart (each at least 3:1 against white).
+STATUS_COLOURS: dict[str, str] = {
+    "met": "#1a7f37", "missed": "#b42318", "overdue": "#b54708", "due_soon": "#8a6d00",
+    "pending": "#475467", "too_early": "#6941c6", WITHHELD: "#6b6b6b",
+}
