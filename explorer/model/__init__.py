@@ -35,6 +35,7 @@ from explorer.model.schema import (
     Share,
     Source,
     Sources,
+    Stage,
     Step,
     Term,
     Timescale,
@@ -48,5 +49,5 @@ __all__ = [
     "STATUS_LABELS", "STATUS_WORDS", "STATUTORY_KINDS", "STATUTORY_UPPER", "UNIT_DAYS",
     "UPPER_KINDS", "WITHHELD", "Estimate", "Flow", "FlowError", "FlowSet", "Glossary", "Lane",
     "LegalBasis", "Problem", "PublishedDuration", "Share", "Source", "SourceDocument",
-    "Sources", "Step", "Term", "Timescale", "Transition", "TransitionTimescale",
+    "Sources", "Stage", "Step", "Term", "Timescale", "Transition", "TransitionTimescale",
 ]

@@ -60,7 +60,9 @@ Counting = Literal[
     "not_stated",  # the source does not say; treated as the day after the event
 ]
 Confidence = Literal["high", "medium", "low"]
-RuleStatus = Literal["current", "superseded", "expired_temporary"]
+#: ``prospective``: enacted but not yet in force (never shown as current law).
+RuleStatus = Literal["current", "superseded", "expired_temporary", "prospective"]
+StepStatus = Literal["current", "prospective"]
 EstimateBasis = Literal["published", "calibrated", "illustrative"]
 SourceKind = Literal["act", "regulations", "court_rules", "guidance", "research", "statistics",
                      "case_law", "other"]
@@ -106,6 +108,19 @@ class Lane(Strict):
     description: Text | None = None
 
 
+class Stage(Strict):
+    """A named phase of the process, in order: the overview map and the print are drawn by
+    stage, and stages never run backwards along a transition (repeat edges aside)."""
+
+    id: Id
+    name: ShortText
+    summary: Text = Field(description="What happens in this stage, in plain English.")
+
+
+#: A condition on a case attribute: the attribute's value, or any of several values.
+CaseCondition = dict[Id, ShortText | list[ShortText]]
+
+
 class Step(Strict):
     """A step of the process: a node of the flow graph."""
 
@@ -113,6 +128,12 @@ class Step(Strict):
     name: ShortText
     kind: StepKind
     lane: Id = Field(description="Who acts (an id from this flow's lanes).")
+    stage: Id | None = Field(default=None, description="The stage it belongs to (an id from "
+                             "this flow's stages).")
+    status: StepStatus = Field(default="current", description="'prospective' for a step "
+                               "that law enacted but not yet in force would bring in.")
+    commencement: Text | None = Field(default=None, description="For a prospective step: "
+                                      "what brings it into force, as far as known.")
     description: Text = Field(
         description="Plain English for a trainee: what happens, who is there."
     )
@@ -148,9 +169,14 @@ class Timescale(Strict):
     wording: Text | None = Field(default=None, description="The rule in the source's own words.")
     consequence: Text | None = Field(default=None, description="What follows if it is missed.")
     applies_when: Text | None = Field(default=None, description="Conditions on the rule.")
+    applies_when_case: CaseCondition | None = Field(
+        default=None, description="The rule applies only to a case with these attributes, "
+        "e.g. {placement_type: short_term}; a caseload may give each attribute as a column.")
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     confidence: Confidence
     status: RuleStatus = "current"
+    commencement: Text | None = Field(default=None, description="For a prospective rule: "
+                                      "what brings it into force, as far as known.")
     history: Text | None = Field(default=None, description="Earlier values of this rule.")
     window: bool = Field(
         default=False,
@@ -231,9 +257,11 @@ class TransitionTimescale(Strict):
     wording: Text | None = None
     consequence: Text | None = None
     applies_when: Text | None = None
+    applies_when_case: CaseCondition | None = None
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     confidence: Confidence
     status: RuleStatus = "current"
+    commencement: Text | None = None
     history: Text | None = None
     window: bool = False
 
@@ -286,6 +314,9 @@ class Flow(Strict):
     jurisdiction: ShortText
     as_of: dt.date = Field(description="The date the law in this flow was last checked.")
     summary: Text
+    variant_of: FlowId | None = Field(default=None, description="For a local authority's "
+                                      "version of a national flow: the national flow's id.")
+    stages: list[Stage] = Field(default_factory=list, description="The phases, in order.")
     lanes: list[Lane] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     transitions: list[Transition] = Field(default_factory=list)
