@@ -225,3 +225,39 @@ def overview(G: nx.DiGraph, flows: Mapping[str, Flow], *, runs: int = 2000,
                                 tuple(clocks.get(i, [])), inside.get(i, 0), outs))
     title = str(G.graph.get("title") or G.graph.get("flow_id") or "Flow")
     return Overview(title, tuple(stages), runs, source, note)
+
+
+def overview_json(ov: Overview) -> str:
+    """The overview as the JSON the app's stage overview draws (stable bytes).
+
+    >>> from explorer.io.load import load_flows
+    >>> from explorer.graph import flow_graph
+    >>> fs = load_flows()
+    >>> '"stages"' in overview_json(overview(flow_graph(fs, "permanence"), fs.flows))
+    True
+    """
+    import json
+
+    stages = []
+    for s in ov.stages:
+        facts = [f"{len(s.steps)} steps · {s.unbounded} with no time limit · "
+                 f"{len(s.clocks_out) + s.clocks_inside} statutory clocks"]
+        if s.deciders:
+            facts.append("Decides: " + ", ".join(s.deciders[:3])
+                         + (f" and {len(s.deciders) - 3} more" if len(s.deciders) > 3 else ""))
+        if s.clocks_out:
+            c = s.clocks_out[0]
+            more = f" (+{len(s.clocks_out) - 1} more)" if len(s.clocks_out) > 1 else ""
+            facts.append(f"◷ {c.label} to {c.to_stage}{more}")
+        if s.outcomes:
+            facts.append("Ends here: " + "; ".join(f"{share:.0%} {name}"
+                                                   for name, share in s.outcomes[:2]))
+        tip = [s.summary]
+        tip += [f"Statutory clock: {c.from_name} → {c.to_name}: {c.label}"
+                for c in s.clocks_out]
+        if s.clocks_inside:
+            tip.append(f"{s.clocks_inside} statutory clock(s) inside this stage")
+        stages.append({"key": s.key, "name": s.name, "summary": s.summary, "facts": facts,
+                       "tooltip": "\n".join(tip)})
+    return json.dumps({"title": ov.title, "stages": stages, "note": ov.shares_note},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
