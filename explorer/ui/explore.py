@@ -60,6 +60,8 @@ def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
     if step:
         st.session_state[k.step] = step
         st.session_state[k.view] = VIEWS[1]
+    if query_param("view") == "steps":
+        st.session_state[k.view] = VIEWS[1]
     route = query_param("route")
     if route:
         st.session_state[k.route_param] = tuple(r for r in route.split(",") if r)
@@ -126,7 +128,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     # The graph and its look-ups are cached on the flows' content: a widget change
     # reruns this script, and rebuilding the whole system each time cost most of it.
     if st.session_state.get(k.view) not in VIEWS:
-        st.session_state[k.view] = VIEWS[0]
+        # The Map page opens on the overview; an uploaded flow opens on its steps.
+        st.session_state[k.view] = VIEWS[0] if deep_links else VIEWS[1]
     mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
@@ -134,7 +137,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
                        on_pick=lambda: _on_stage_pick(k))
         if deep_links:
-            set_query_params(flow=flow_id, step=None, route=None)
+            set_query_params(flow=flow_id, step=None, route=None, view=None)
         return
     view = cached_view(digest, flow_id, fs)
     G = view.G
@@ -210,7 +213,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                         "table of steps below to see what happens there, its legal basis "
                         "and its timescales.")
     if deep_links:
-        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None)
+        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None,
+                         view="steps")
 
 
 def _go(k: Keys, node: str) -> None:
