@@ -51,7 +51,8 @@ class _Reporter:
         self.index: dict[tuple[str, str], int] = {}
         self._step_ids: dict[str, set[str]] = {}
         data = doc.data if isinstance(doc.data, dict) else {}
-        for section in ("stages", "steps", "lanes", "timescales", "published_durations"):
+        for section in ("stages", "case_attributes", "steps", "lanes", "timescales",
+                        "published_durations"):
             for i, item in enumerate(data.get(section) or []):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     self.index.setdefault((section, item["id"]), i)
@@ -127,6 +128,7 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
         _check_ref(ts.to, (*loc, "to"), flow, fs, rep, label)
         for j, lb in enumerate(ts.legal_basis):
             _check_source(lb.source, (*loc, "legal_basis", j, "source"), fs, rep)
+    _check_case_conditions(flow, rep)
     for i, ts in enumerate(flow_timescales(flow)):
         if ts.statutory and not ts.legal_basis:
             loc = (("timescales", i, "kind") if i < len(flow.timescales) else
@@ -174,6 +176,41 @@ def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None
         if ts.id and ts_ids[ts.id] > 1:
             rep.at(("timescales", i, "id"), f"duplicate timescale id '{ts.id}'",
                    code="duplicate_id")
+
+
+def _check_case_conditions(flow: Flow, rep: _Reporter) -> None:
+    """Every ``applies_when_case`` names a declared case attribute and values it may take.
+
+    A misspelt value would match no case, and the rule would silently never apply.
+    """
+    attributes: dict[str, set[str]] = {}
+    for i, attr in enumerate(flow.case_attributes):
+        if attr.id in attributes:
+            rep.at(("case_attributes", i, "id"), f"duplicate case attribute id '{attr.id}'",
+                   code="duplicate_id")
+        values = [v.id for v in attr.values]
+        for j, v in enumerate(values):
+            if values.index(v) != j:
+                rep.at(("case_attributes", i, "values", j, "id"), f"case attribute "
+                       f"'{attr.id}': duplicate value '{v}'", code="duplicate_id")
+        attributes.setdefault(attr.id, set(values))
+    located: list[tuple[tuple[Any, ...], Any]] = [
+        (("timescales", i), ts) for i, ts in enumerate(flow.timescales)]
+    located += [(("transitions", i, "timescale"), t.timescale)
+                for i, t in enumerate(flow.transitions) if t.timescale is not None]
+    for loc, ts in located:
+        for key, wanted in (ts.applies_when_case or {}).items():
+            here = (*loc, "applies_when_case", key)
+            if key not in attributes:
+                rep.at(here, f"applies_when_case: unknown case attribute '{key}'",
+                       _suggest(key, attributes, "case_attributes of this flow"), "reference")
+                continue
+            for j, value in enumerate([wanted] if isinstance(wanted, str) else wanted):
+                if value not in attributes[key]:
+                    rep.at(here if isinstance(wanted, str) else (*here, j),
+                           f"applies_when_case: '{value}' is not a value of case attribute "
+                           f"'{key}'", _suggest(value, attributes[key], f"values of {key}"),
+                           "reference")
 
 
 def _check_stages(flow: Flow, rep: _Reporter) -> None:
