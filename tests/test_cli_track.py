@@ -56,7 +56,7 @@ def test_track_bad_rows_go_to_stderr_and_exit_1(tmp_path: Path,
     assert code == 1
     assert "row 2 (line 3), column 'place_of_safety'" in err
     data = json.loads(out)
-    assert [c["case_id"] for c in data["cases"]] == ["OK"]
+    assert [c["case_id"] for c in data["cases"]] == ["OK", "BAD"]
     assert data["problems"][0]["row"] == 2
 
 

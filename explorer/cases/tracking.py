@@ -45,15 +45,8 @@ by case.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import difflib
-import gc
-import io
-import operator
-import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,386 +54,36 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR, due_dates, earliest_dates
+from explorer.cases.calendar import due_dates, earliest_dates
+from explorer.cases.caseload import (
+    CASE_ID,
+    LATEST_DATE_STEPS,
+    MAX_UPLOAD_BYTES,
+    NOT_APPLICABLE,
+    Caseload,
+    InputProblem,
+    caseload_from_rows,
+    empty_caseload,
+    known_columns,
+    quiet_gc,
+    read_caseload,
+    template_csv,
+)
+from explorer.cases.events import read_any
 from explorer.graph import dag, flow_graph, step_id
 from explorer.graph.algorithms import closing_join
 from explorer.io.tabular import csv_text
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUSES, WITHHELD
-from explorer.model.milestones import ALL_MILESTONES
 
-#: The largest caseload file accepted (bytes). The app's upload limit matches it.
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-CASE_ID = "case_id"
-DATE_HELP = "write dates as 2026-01-31 or 31/01/2026, or n/a for a step that will not happen"
-#: Recurring milestones whose column holds the most recent date (every other column
-#: holds a step's first date). A deadline into one of these whose latest date is past
-#: the due date is withheld: an earlier round, not recorded, may have been in time.
-LATEST_DATE_STEPS: frozenset[str] = frozenset({"lac_review", "cso_review_hearing",
-                                               "review_cppm"})
-#: A cell meaning "this step will not happen for this child" (any case).
-NOT_APPLICABLE = "n/a"
+__all__ = ["CASE_ID", "LATEST_DATE_STEPS", "MAX_UPLOAD_BYTES", "NOT_APPLICABLE", "Caseload",
+           "InputProblem", "Rule", "TrackResult", "TrackingPlan", "caseload_from_rows",
+           "empty_caseload", "known_columns", "moved_past", "order_pairs", "problems_csv",
+           "read_caseload", "report_csv", "report_frame", "template_csv", "to_json", "track",
+           "track_against", "track_caseload", "tracking_plan", "tracking_rules"]
 
-@contextmanager
-def _quiet_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small lists and dicts are built:
-    they hold no cycles, and the collector's repeated passes over them cost more than
-    the work itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_SCOTTISH = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _NAT = np.datetime64("NaT", "D")
-
-
-# -- input --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InputProblem:
-    """Something wrong with a caseload: the file, a column, or one row's cell.
-
-    ``row`` is the 1-based data row (the header is not a data row), ``line`` the
-    1-based line of the file where that row starts.
-    """
-
-    message: str
-    row: int | None = None
-    line: int | None = None
-    column: str | None = None
-    case_id: str | None = None
-    #: True where nothing in the file could be used (empty, too big, no case_id).
-    fatal: bool = False
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}" + (f" (line {self.line})" if self.line else ""))
-        elif self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "line": self.line, "column": self.column,
-                "case_id": self.case_id, "message": self.message, "fatal": self.fatal}
-
-
-@dataclass
-class Caseload:
-    """The usable rows of a caseload, and every problem found on the way in.
-
-    ``dates`` holds one row a good case (index ``case_id``, in file order) and one
-    ``datetime64`` column a milestone; empty cells are ``NaT``. ``rows`` and
-    ``lines`` give each good case's data row and line. Rows with any problem are
-    left out of ``dates`` (a half-read row would give wrong deadlines) and listed in
-    ``problems``; unknown columns are reported and ignored.
-    """
-
-    dates: pd.DataFrame
-    rows: pd.Series
-    lines: pd.Series
-    problems: list[InputProblem] = field(default_factory=list)
-    rows_read: int = 0
-    #: Same shape as ``dates``: True where the cell says ``n/a``.
-    not_applicable: pd.DataFrame | None = None
-
-    @property
-    def fatal(self) -> bool:
-        return any(p.fatal for p in self.problems)
-
-    @property
-    def skipped_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems if p.row is not None})
-
-
-def empty_caseload(problems: list[InputProblem] | None = None) -> Caseload:
-    return Caseload(pd.DataFrame(index=pd.Index([], name=CASE_ID, dtype=object)),
-                    pd.Series([], dtype=np.int64), pd.Series([], dtype=np.int64),
-                    list(problems or []))
-
-
-def known_columns(fs: FlowSet | None = None) -> list[str]:
-    """The columns a caseload may have: ``case_id``, the canonical milestones, and (given
-    a FlowSet) every other step id of its flows."""
-    cols = [CASE_ID, *ALL_MILESTONES]
-    if fs is not None:
-        seen = set(cols)
-        for flow in fs.flows.values():
-            for s in flow.steps:
-                if s.id not in seen:
-                    cols.append(s.id)
-                    seen.add(s.id)
-    return cols
-
-
-def _decode(data: bytes) -> tuple[str | None, InputProblem | None]:
-    if b"\x00" in data[:4096]:
-        return None, InputProblem("this is not a CSV text file (an Excel .xlsx workbook?): "
-                                  "save it as 'CSV UTF-8' and upload that", fatal=True)
-    try:
-        # utf-8-sig drops the byte-order mark Excel writes at the start of 'CSV UTF-8'.
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel's plain 'CSV' on Windows is Windows-1252.
-        return data.decode("cp1252"), None
-    except UnicodeDecodeError:
-        return None, InputProblem("the file is not UTF-8 or Windows-1252 text: save it as "
-                                  "'CSV UTF-8'", fatal=True)
-
-
-@_quiet_gc()
-def read_caseload(data: bytes | str, *, as_of: dt.date,
-                  columns: Collection[str] | None = None,
-                  max_bytes: int = MAX_UPLOAD_BYTES) -> Caseload:
-    """Read a caseload CSV given as bytes (an upload) or text, entirely in memory.
-
-    ``columns`` are the accepted column names (default: :func:`known_columns`).
-    Bad input never raises: it comes back as :class:`InputProblem` entries, and the
-    good rows are still read.
-    """
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if len(raw) > max_bytes:
-        return empty_caseload([InputProblem(
-            f"the file is {len(raw) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB: split the caseload into smaller files",
-            fatal=True)])
-    text, problem = _decode(raw)
-    if text is None:
-        return empty_caseload([problem] if problem else [])
-    if not text.strip():
-        return empty_caseload([InputProblem("the file is empty: it needs a header row "
-                                            "(case_id and milestone columns) and one row a "
-                                            "case", fatal=True)])
-    first = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_line = 1
-    records: list[tuple[int, list[str]]] = []
-    last = 0
-    try:
-        for record in reader:
-            start = last + 1
-            last = reader.line_num
-            if header is None:
-                if not any(c.strip() for c in record):
-                    continue
-                header, header_line = record, start
-                continue
-            records.append((start, record))
-    except csv.Error as exc:
-        return empty_caseload([InputProblem(f"the file cannot be read as CSV: {exc}",
-                                            line=reader.line_num, fatal=True)])
-    if header is None:  # only empty cells, e.g. a blank but formatted sheet
-        return empty_caseload([InputProblem("the file has no header row: only empty cells "
-                                            "were found. The first row names the columns "
-                                            "(case_id and the milestones)", fatal=True)])
-    return _build(header, header_line, records, as_of=as_of,
-                  columns=known_columns() if columns is None else columns)
-
-
-@_quiet_gc()
-def caseload_from_rows(rows: Sequence[Mapping[str, dt.date | str | None]], *,
-                       as_of: dt.date, columns: Collection[str] | None = None) -> Caseload:
-    """A caseload from records (the app's single-case form), checked like a file."""
-    names: list[str] = []
-    for r in rows:
-        names.extend(k for k in r if k not in names)
-    if CASE_ID not in names:
-        names.insert(0, CASE_ID)
-
-    def cell(v: dt.date | str | None) -> str:
-        if v is None:
-            return ""
-        return v.isoformat() if isinstance(v, dt.date) else str(v)
-
-    records = [(i + 2, [cell(r.get(n)) for n in names]) for i, r in enumerate(rows)]
-    return _build(names, 1, records, as_of=as_of,
-                  columns=known_columns() if columns is None else columns)
-
-
-def _build(header: list[str], header_line: int, records: list[tuple[int, list[str]]], *,
-           as_of: dt.date, columns: Collection[str]) -> Caseload:
-    problems: list[InputProblem] = []
-    allowed = set(columns)
-    names = [h.strip().lstrip("\ufeff").strip().lower() for h in header]
-    use: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if not name:
-            if any(i < len(r) and r[i].strip() for _, r in records):
-                problems.append(InputProblem(f"column {i + 1} has no name and is ignored: "
-                                             "give it a milestone id", line=header_line))
-            continue
-        if name in use:
-            problems.append(InputProblem(f"column '{name}' appears twice (columns "
-                                         f"{use[name] + 1} and {i + 1}); the second is "
-                                         "ignored", line=header_line, column=name))
-            continue
-        if name not in allowed:
-            close = difflib.get_close_matches(name, sorted(allowed), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else \
-                "; columns are case_id and milestone ids (see the template)"
-            problems.append(InputProblem(f"unknown column '{header[i].strip()}' is ignored"
-                                         f"{hint}", line=header_line, column=name))
-            continue
-        use[name] = i
-    if CASE_ID not in use:
-        problems.append(InputProblem("there is no 'case_id' column: the first row must be "
-                                     "the header, with case_id and milestone columns",
-                                     line=header_line, column=CASE_ID, fatal=True))
-        return empty_caseload(problems)
-    milestones = [n for n in use if n != CASE_ID]
-    width = len(header)
-    n = len(records)
-    row_no = np.arange(1, n + 1)
-    line_no = np.array([line for line, _ in records], dtype=np.int64)
-    bad = np.zeros(n, dtype=bool)
-    blank = np.zeros(n, dtype=bool)
-    ids: list[str] = []
-    cells: list[str] = []
-    get_cols = [use[m] for m in milestones]
-    getter = operator.itemgetter(*get_cols) if get_cols else None
-
-    def pick(rec: list[str]) -> Sequence[str]:
-        if getter is None:
-            return ()
-        got = getter(rec)
-        return (got,) if len(get_cols) == 1 else got
-
-    id_col = use[CASE_ID]
-    for k, (line, rec) in enumerate(records):
-        if not any(c.strip() for c in rec):
-            blank[k] = True  # Excel leaves rows of empty cells at the end: not an error.
-            ids.append("")
-            cells.extend([""] * len(get_cols))
-            continue
-        if len(rec) > width and any(c.strip() for c in rec[width:]):
-            problems.append(InputProblem(f"this row has {len(rec)} cells but the header has "
-                                         f"{width}: the row is skipped", row=k + 1, line=line))
-            bad[k] = True
-        if len(rec) < width:
-            rec = rec + [""] * (width - len(rec))
-        ids.append(rec[id_col].strip())
-        cells.extend(pick(rec))
-    # Case ids: present and unique (a duplicated id is ambiguous: both rows are skipped).
-    id_arr = np.array(ids, dtype=object)
-    for j in np.nonzero(~blank & (id_arr == ""))[0]:
-        problems.append(InputProblem("no case_id: every row needs a pseudonymous case id; the "
-                                     "row is skipped", row=int(j) + 1, line=int(line_no[j]),
-                                     column=CASE_ID))
-        bad[j] = True
-    present = ~blank & (id_arr != "")
-    counts = pd.Series(id_arr[present]).value_counts()
-    for dup in counts[counts > 1].index:
-        where = np.nonzero(present & (id_arr == dup))[0]
-        rows_text = ", ".join(str(int(w) + 1) for w in where)
-        for row in where:
-            problems.append(InputProblem(f"case id '{dup}' appears in rows {rows_text}: each "
-                                         "case needs its own id; these rows are skipped",
-                                         row=int(row) + 1, line=int(line_no[row]), column=CASE_ID,
-                                         case_id=str(dup)))
-            bad[row] = True
-    # Dates, all cells at once.
-    m = len(milestones)
-    grid, filled, stripped, na = _parse_dates(cells, n, m)
-    unread = filled & np.isnat(grid)
-    lo = np.datetime64(f"{FIRST_YEAR:04d}-01-01", "D")
-    too_old = ~np.isnat(grid) & (grid < lo)
-    future = ~np.isnat(grid) & (grid > np.datetime64(as_of, "D"))
-    for k, j in zip(*np.nonzero((unread | too_old | future) & ~blank[:, None]), strict=True):
-        value = str(stripped[k, j])
-        if unread[k, j]:
-            msg = _date_message(value)
-        elif too_old[k, j]:
-            msg = f"'{value}' is before {FIRST_YEAR}: is the year right?"
-        else:
-            msg = (f"{_iso(grid[k, j])} is after the as-of date {as_of.isoformat()}: a "
-                   "milestone cannot have happened yet; is the date or the year right?")
-        problems.append(InputProblem(msg + "; the row is skipped", row=int(k) + 1,
-                                     line=int(line_no[k]), column=milestones[j],
-                                     case_id=ids[k] or None))
-        bad[k] = True
-    good = ~bad & ~blank
-    grid[~filled] = _NAT
-    dates = pd.DataFrame(grid[good].astype("datetime64[s]"), columns=milestones,
-                         index=pd.Index(id_arr[good].astype(str), name=CASE_ID, dtype=object))
-    problems.sort(key=lambda p: (-1 if p.row is None else p.row, p.column or ""))
-    return Caseload(dates, pd.Series(row_no[good], index=dates.index),
-                    pd.Series(line_no[good], index=dates.index), problems,
-                    rows_read=int((~blank).sum()),
-                    not_applicable=pd.DataFrame(na[good], columns=milestones,
-                                                index=dates.index))
-
-
-def _parse_dates(cells: list[str], n: int, m: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every cell as ``datetime64[D]`` (NaT where empty or unreadable), whether it holds
-    something meant as a date, its stripped text, and whether it says ``n/a``.
-
-    A caseload repeats the same few thousand dates, so each distinct cell is parsed
-    once (factorised) and the results are spread back over the grid by index.
-    """
-    if n * m == 0:
-        return (np.empty((n, m), dtype="datetime64[D]"), np.zeros((n, m), dtype=bool),
-                np.empty((n, m), dtype=object), np.zeros((n, m), dtype=bool))
-    codes, uniques = pd.factorize(np.array(cells, dtype=object))
-    texts = np.array([u.strip() for u in uniques], dtype=object)
-    parsed = np.array([_parse_one(t) for t in texts], dtype="datetime64[D]")
-    na = np.array([t.lower() == NOT_APPLICABLE for t in texts], dtype=bool)
-    filled = (texts != "") & ~na
-    return (parsed[codes].reshape(n, m), filled[codes].reshape(n, m),
-            texts[codes].reshape(n, m), na[codes].reshape(n, m))
-
-
-def _parse_one(text: str) -> np.datetime64:
-    try:
-        if _ISO.fullmatch(text):
-            y, mo, d = (int(x) for x in text.split("-"))
-        elif _SCOTTISH.fullmatch(text):
-            d, mo, y = (int(x) for x in text.split("/"))
-        else:
-            return _NAT
-        return np.datetime64(dt.date(y, mo, d), "D")
-    except ValueError:
-        return _NAT
-
-
-def _date_message(value: str) -> str:
-    if _ISO.fullmatch(value):
-        y, mo, d = (int(x) for x in value.split("-"))
-        return _impossible(value, y, mo, d)
-    if _SCOTTISH.fullmatch(value):
-        d, mo, y = (int(x) for x in value.split("/"))
-        return _impossible(value, y, mo, d) + (
-            " (dates with / are day/month/year)" if 1 <= d <= 12 and mo > 12 else "")
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    return f"'{shown}' is not a date: {DATE_HELP}"
-
-
-def _impossible(value: str, y: int, mo: int, d: int) -> str:
-    if not 1 <= mo <= 12:
-        return f"'{value}' is an impossible date: there is no month {mo}"
-    if y > LAST_YEAR:
-        return f"'{value}' is beyond {LAST_YEAR}: is the year right?"
-    import calendar as pycal
-
-    last = pycal.monthrange(y, mo)[1]
-    return (f"'{value}' is an impossible date: {pycal.month_name[mo]} {y} has {last} days")
-
-
-def _iso(day: np.datetime64) -> str:
-    return str(np.datetime_as_string(day, unit="D"))
+_quiet_gc = quiet_gc
 
 
 # -- rules --------------------------------------------------------------------------------
@@ -779,9 +422,13 @@ def track(caseload: Caseload, rules: Sequence[Rule], *, as_of: dt.date,
 
 
 def track_caseload(fs: FlowSet, data: bytes | str, *, as_of: dt.date, due_soon_days: int = 14,
-                   max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Caseload, TrackResult]:
-    """Read a caseload and track it against every flow of ``fs``: the one call callers need."""
-    load = read_caseload(data, as_of=as_of, columns=known_columns(fs), max_bytes=max_bytes)
+                   max_bytes: int = MAX_UPLOAD_BYTES, filename: str = "caseload.csv",
+                   sheet: str | None = None) -> tuple[Caseload, TrackResult]:
+    """Read a caseload (CSV or XLSX, wide or an event log) and track it against every
+    flow of ``fs``: the one call callers need."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    load = read_any(raw, as_of=as_of, filename=filename, fs=fs, sheet=sheet,
+                    max_bytes=max_bytes)
     return load, track_against(fs, load, as_of=as_of, due_soon_days=due_soon_days)
 
 
@@ -914,8 +561,3 @@ def problems_csv(caseload: Caseload) -> str:
     frame = pd.DataFrame([p.as_dict() for p in caseload.problems],
                          columns=["row", "line", "column", "case_id", "message", "fatal"])
     return csv_text(frame.drop(columns=["fatal"]).rename(columns={"message": "problem"}))
-
-
-def template_csv() -> str:
-    """An empty caseload: the header row only, case_id and every canonical milestone."""
-    return ",".join([CASE_ID, *ALL_MILESTONES]) + "\n"
