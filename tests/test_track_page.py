@@ -43,7 +43,7 @@ def test_loading_the_example_shows_counts_by_status() -> None:
     assert not at.exception and not at.error
     metrics = {m.label: int(m.value) for m in at.metric}
     assert set(metrics) == {"Met", "Missed (late)", "Overdue", "Due soon", "Pending",
-                            "Too early"}
+                            "Too early", "Not in your sheet"}
     assert metrics["Overdue"] >= 1 and metrics["Too early"] == 1
     assert sum(metrics.values()) > 12
 
