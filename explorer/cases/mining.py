@@ -334,26 +334,31 @@ def caseload_from_events(events: pd.DataFrame, columns: Sequence[str] = ()) -> C
 
 def clocks_missed(events: pd.DataFrame, fs: FlowSet, *, as_of: dt.date) -> pd.DataFrame:
     """The flows' clocks on this log at ``as_of``: one row a rule with ``from``, ``to``,
-    ``stage`` (of the TO step), ``kind``, ``met``, ``missed``, ``overdue``,
+    ``limit``, ``unit``, ``stage`` (of the TO step), ``kind``, ``met``, ``missed``, ``overdue``,
     ``missed_share`` (missed and overdue over all decided); most missed first."""
     known = {s.id for f in fs.flows.values() for s in f.steps}
     load = caseload_from_events(events[events["step"].isin(known)], sorted(known))
     res = track_against(fs, load, as_of=as_of)
     items = res.items
-    cols = ["from", "to", "stage", "kind", "met", "missed", "overdue", "missed_share"]
+    cols = ["from", "to", "limit", "unit", "stage", "kind", "met", "missed", "overdue",
+            "missed_share"]
     if items.empty:
         return pd.DataFrame(columns=cols)
     it = pd.DataFrame({"from": items["from"].astype(str), "to": items["to"].astype(str),
+                       "limit": items["limit"].astype(float), "unit": items["unit"].astype(str),
                        "kind": items["kind"].astype(str),
                        "status": items["status"].astype(str)})
     it = it[it["kind"] != "statutory_min"]
-    table = pd.crosstab([it["from"], it["to"], it["kind"]], it["status"])
+    if it.empty:
+        return pd.DataFrame(columns=cols)
+    table = pd.crosstab([it["from"], it["to"], it["limit"], it["unit"], it["kind"]],
+                        it["status"])
     for c in ("met", "missed", "overdue"):
         if c not in table:
             table[c] = 0
     table = table[["met", "missed", "overdue"]].reset_index()
     decided = table["met"] + table["missed"] + table["overdue"]
-    table = table[decided > 0]
+    table = table[decided > 0].copy()
     table["missed_share"] = ((table["missed"] + table["overdue"]) / decided[decided > 0])
     stages = stage_names(fs)
     table["stage"] = table["to"].map(stages).fillna("")
