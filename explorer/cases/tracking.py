@@ -35,7 +35,7 @@ by case.
 
 >>> import datetime as dt
 >>> from explorer.io.load import load_flows
->>> fs = load_flows("tests/fixtures/track")
+>>> fs = load_flows()  # the shipped flows, wherever the package is
 >>> csv = b"case_id,place_of_safety,grounds_hearing\\nEX-1,2026-01-30,\\n"
 >>> load = read_caseload(csv, as_of=dt.date(2026, 2, 9))
 >>> res = track(load, tracking_rules(fs), as_of=dt.date(2026, 2, 9))
