@@ -25,7 +25,7 @@ from explorer.render.graphml import to_graphml
 from explorer.render.jsonexport import flow_json_data
 from explorer.render.mermaid import mermaid_text, to_mermaid
 from explorer.render.outline import outline
-from explorer.render.vis import MapOptions, map_data, map_html
+from explorer.render.vis import BOX_INSET, MapOptions, map_data, map_html
 from tests.conftest import FIXTURES
 from tests.payloads import HREF, IMG, SCRIPT, xss_flow_yaml
 
@@ -119,9 +119,10 @@ def test_map_data_kinds_levels_and_styles(mini: FlowSet) -> None:
 
 
 def _rects(d: dict) -> list[tuple[float, float, float, float]]:
-    return [(n["x"] - n["widthConstraint"]["minimum"] / 2,
-             n["y"] - n["heightConstraint"]["minimum"] / 2,
-             n["widthConstraint"]["minimum"], n["heightConstraint"]["minimum"])
+    # The box vis-network draws: the label's constraint plus margins and border.
+    w = {n["id"]: n["widthConstraint"]["minimum"] + BOX_INSET for n in d["nodes"]}
+    h = {n["id"]: n["heightConstraint"]["minimum"] + BOX_INSET for n in d["nodes"]}
+    return [(n["x"] - w[n["id"]] / 2, n["y"] - h[n["id"]] / 2, w[n["id"]], h[n["id"]])
             for n in d["nodes"]]
 
 

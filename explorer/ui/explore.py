@@ -24,7 +24,7 @@ from explorer.render.common import edge_timescales, graph_lanes
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
 from explorer.render.overview import Overview, overview, overview_json
 from explorer.render.printing import print_map
-from explorer.render.vis import MapOptions, map_data, map_data_json
+from explorer.render.vis import MapOptions, legend_html, map_data, map_data_json
 from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.data import FlowView, cached_outline, cached_view
 from explorer.ui.details import render_details
@@ -34,7 +34,7 @@ NO_STEP = ""
 ALL_STAGES = ""
 VIEWS = ("Stages (overview)", "Steps (map)")
 MAX_ROUTES = 12
-FRAME_HEIGHT = 820
+FRAME_HEIGHT = 700
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,9 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
                                   placeholder="All tags" if tags else "No tags in this flow",
                                   disabled=not tags)
-    s1, s2 = st.columns([3, 2])
-    search = s1.text_input("Search for a step by name", key=k.search,
+    search = st.text_input("Search for a step by name", key=k.search,
                            placeholder="e.g. grounds hearing").strip()
-    show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
-                              key=k.clocks)
+    show_clocks = False  # clocks over several steps are in each step's details
 
     stage_keys = [s.key for s in ov.stages]
     if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
@@ -198,7 +196,9 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     left, right = st.columns([3, 2], gap="medium")
     with left:
         flow_map(data_json, title=title, key=k.map, selected=selected, height=FRAME_HEIGHT,
-                 on_click=lambda: _on_map_click(k))
+                 map_height=FRAME_HEIGHT - 120, on_click=lambda: _on_map_click(k))
+        # Outside the frame, so it is never cut off, whatever the number of lanes.
+        st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
     with right:
         st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
                      format_func=lambda n: names.get(n, "(choose a step, or click one on "
