@@ -522,3 +522,37 @@ def test_an_svg_too_big_for_the_sheet_is_a_clear_error(shipped: FlowSet,
     assert main(["export", "all", "--format", "svg", "--paper", "a4"]) != 0
     err = capsys.readouterr().err
     assert "does not fit one A4 sheet" in err and "Traceback" not in err
+
+
+def _embedded_data(page: str) -> dict:
+    m = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S)
+    assert m
+    return json.loads(m.group(1))
+
+
+def test_the_exported_map_names_sources_and_lanes_never_their_ids(shipped: FlowSet) -> None:
+    data = _embedded_data(export_text(shipped, "care-and-protection", "html"))
+    ids = {s for s in shipped.sources if "_" in s}
+    ids |= {ln.id for f in shipped.flows.values() for ln in f.lanes if "_" in ln.id}
+    for node in data["nodes"]:
+        for text in (node["title"], node["details"]):
+            words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", text))
+            assert not words & ids, (node["id"], words & ids)
+    ng = next(s for s in shipped.sources.values() if s.id == "ng_cp_2021")
+    assert any(ng.title in n["details"] for n in data["nodes"])
+
+
+def test_the_exported_details_give_the_whole_description_and_the_timescales(
+        shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "care-and-protection")
+    data = _embedded_data(export_text(shipped, "care-and-protection", "html"))
+    node = next(n for n in data["nodes"] if n["id"] == "grounds_hearing")
+    assert G.nodes["grounds_hearing"]["step"].description in node["details"]
+    assert "Timescales:" in node["details"] and "working days" in node["details"]
+
+
+def test_the_exported_map_prints_its_whole_map() -> None:
+    from explorer.render.vis import map_shell_html
+
+    page = map_shell_html()
+    assert "@media print" in page and "beforeprint" in page and "network.fit" in page

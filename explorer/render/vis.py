@@ -78,6 +78,8 @@ class MapOptions:
     height_px: int = 680
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The bibliography (source id -> Source): legal bases are cited by title, not id.
+    sources: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @cache
@@ -105,13 +107,24 @@ def _matches(query: str, *texts: str | None) -> bool:
     return bool(q) and any(q in (t or "").casefold() for t in texts)
 
 
+def _source_name(sources: dict[str, Any], source: str) -> str:
+    src = sources.get(source)
+    return str(getattr(src, "title", None) or source.replace("_", " "))
+
+
+def _citations(s: Any, sources: dict[str, Any], limit: int | None = None) -> str:
+    items = s.legal_basis if limit is None else s.legal_basis[:limit]
+    return "; ".join(f"{_source_name(sources, lb.source)}, {lb.provision}" for lb in items)
+
+
 def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
-                flows: dict[str, Flow]) -> str:
+                flows: dict[str, Flow], sources: dict[str, Any] | None = None) -> str:
+    """The hover text: names only (lane, kind, sources by title), description shortened."""
     data = G.nodes[n]
     s = data["step"]
     lane = lanes.get(s.lane)
     lines = [s.name, f"{KIND_SHAPES.get(s.kind, ('', '', s.kind))[2].split(':')[0]} · "
-             f"{lane.name if lane else s.lane}"]
+             f"{lane.name if lane else s.lane.replace('_', ' ')}"]
     if data.get("external"):
         other = flows.get(data["flow"])
         lines.append(f"In another flow: {other.title if other else data['flow']}")
@@ -119,10 +132,50 @@ def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
         lines.append("⚠ No time limit covers this step: a drift risk")
     lines.append(_shorten(s.description, 280))
     if s.legal_basis:
-        lines.append("Legal basis: " + "; ".join(
-            f"{lb.source} {lb.provision}" for lb in s.legal_basis[:4]))
+        lines.append("Legal basis: " + _citations(s, sources or {}, 3))
     if s.tags:
         lines.append("Tags: " + ", ".join(s.tags))
+    return "\n".join(lines)
+
+
+def _node_details(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
+                  flows: dict[str, Flow], sources: dict[str, Any]) -> str:
+    """The details panel of the exported map: the whole description and every timescale."""
+    from explorer.render.common import timescales_touching
+
+    data = G.nodes[n]
+    s = data["step"]
+    lane = lanes.get(s.lane)
+    lines = [s.name, f"{KIND_SHAPES.get(s.kind, ('', '', s.kind))[2]}",
+             f"Who acts: {lane.name if lane else s.lane.replace('_', ' ')}"]
+    if data.get("external"):
+        other = flows.get(data["flow"])
+        lines.append(f"In another flow: {other.title if other else data['flow']}")
+    if drift:
+        lines.append("⚠ No time limit covers this step: a drift risk")
+    lines += ["", s.description]
+    if s.legal_basis:
+        lines += ["", "Legal basis:"] + [f"• {_source_name(sources, lb.source)}, {lb.provision}"
+                                         + (f" ({lb.note})" if lb.note else "")
+                                         for lb in s.legal_basis]
+    into, out = timescales_touching(G, n)
+
+    def name(ref: str) -> str:
+        sid = ref.rsplit(":", 1)[-1]
+        return str(G.nodes[sid]["name"]) if sid in G else sid.replace("_", " ")
+
+    if into or out:
+        lines += ["", "Timescales:"]
+        for ts in out:
+            lines.append(f"• To {name(ts.to)}: {timescale_label(ts)} "
+                         f"({KIND_WORDS.get(ts.kind, ts.kind)})")
+        for ts in into:
+            lines.append(f"• From {name(ts.from_)}: {timescale_label(ts)} "
+                         f"({KIND_WORDS.get(ts.kind, ts.kind)})")
+    else:
+        lines += ["", "Timescales: none set by law or guidance."]
+    if s.tags:
+        lines += ["", "Tags: " + ", ".join(s.tags)]
     return "\n".join(lines)
 
 
@@ -191,7 +244,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         node: dict[str, Any] = {
             "id": n,
             "label": label,
-            "title": _node_title(G, n, lanes, is_drift, flows),
+            "title": _node_title(G, n, lanes, is_drift, flows, opts.sources),
             "shape": "box",
             "kindShape": shape,
             "level": level.get(n, 0),
@@ -216,6 +269,8 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             "name": s.name,
             "drift": is_drift,
         }
+        if opts.standalone:
+            node["details"] = _node_details(G, n, lanes, is_drift, flows, opts.sources)
         if is_drift or data.get("external"):
             node["shapeProperties"] = {"borderDashes": [5, 4]}
         if s.kind == "outcome":
@@ -571,7 +626,7 @@ _JS = r"""
   }
   function showInfo(id) {
     var n = nodes.get(id);
-    if (info && n) { info.textContent = n.title; }
+    if (info && n) { info.textContent = n.details || n.title; }
   }
   function select(id) {
     if (!network || !nodes.get(id)) { pendingSelect = id; return; }

@@ -255,7 +255,8 @@ def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
         steps = next((frozenset(s.steps) for s in ov.stages if s.key == stage_key), None)
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
-                      route=route, show_clocks=show_clocks, standalone=False, steps=steps)
+                      route=route, show_clocks=show_clocks, standalone=False, steps=steps,
+                      sources=dict(_fs.sources))
     return map_data_json(map_data(cached_view(digest, flow_id, _fs).G, _fs.flows, opts))
 
 
