@@ -340,6 +340,11 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     # straight lines through other boxes): vis keeps the edges hidden, for the keys.
     for e in edges:
         e["hidden"] = True
+    if not opts.standalone:
+        # In the app nothing reads a hidden edge's look or text (the step's details give
+        # its timescales): send only what the keys and the route highlight use.
+        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength")
+        edges = [{k: e[k] for k in keep if k in e} for e in edges]
     paths = _paths(layout, route_edges, focusing)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
