@@ -150,5 +150,8 @@ def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
 
 def choose_first_lane(page: Any) -> None:
     """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
+    folded = page.get_by_text("Show only some lanes or tags")
+    if folded.count() and not page.get_by_test_id("stMultiSelect").first.is_visible():
+        folded.first.click()
     page.get_by_test_id("stMultiSelect").first.click()
     page.get_by_role("option").filter(has_not_text="Select all").first.click()
