@@ -139,6 +139,7 @@ def map_frame(page: Any, *, timeout: float = 30, not_count: int | None = None) -
 
 def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
     """Page coordinates of a step on the map (after bringing it into view)."""
+    frame.frame_element().scroll_into_view_if_needed()
     frame.evaluate("id => mapNetwork.focus(id, {scale: 1.2, animation: false})", node)
     pos = frame.evaluate("id => mapNetwork.canvasToDOM(mapNetwork.getPositions([id])[id])",
                          node)
@@ -151,7 +152,17 @@ def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
 def choose_first_lane(page: Any) -> None:
     """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
     folded = page.get_by_text("Show only some lanes or tags")
-    if folded.count() and not page.get_by_test_id("stMultiSelect").first.is_visible():
+    lanes = page.get_by_test_id("stMultiSelect").first
+    folded.first.wait_for(timeout=30_000)
+    if not lanes.is_visible():
         folded.first.click()
-    page.get_by_test_id("stMultiSelect").first.click()
-    page.get_by_role("option").filter(has_not_text="Select all").first.click()
+        lanes.wait_for(state="visible", timeout=30_000)
+    option = page.get_by_role("option").filter(has_not_text="Select all").first
+    for _ in range(3):
+        lanes.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:  # the menu did not open (the expander was still opening)
+            page.keyboard.press("Escape")
+    option.click()
