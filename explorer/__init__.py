@@ -19,6 +19,13 @@ from explorer.analysis.reach import next_steps, outcome_probabilities
 from explorer.analysis.routes import Route, RouteSet, routes
 from explorer.analysis.simulate import Simulation, calibration_table, simulate, what_if
 from explorer.cases.calendar import due_date, earliest_date, is_working_day, working_days_between
+from explorer.cases.events import (
+    EventLog,
+    detect_format,
+    events_to_wide,
+    read_events,
+    wide_to_events,
+)
 from explorer.cases.tracking import (
     Caseload,
     TrackResult,
@@ -58,6 +65,7 @@ __all__ = [
     "DEFAULT_FLOWS_DIR",
     "Caseload",
     "CriticalPath",
+    "EventLog",
     "Flow",
     "FlowError",
     "FlowSet",
@@ -74,9 +82,11 @@ __all__ = [
     "calibration_table",
     "critical_path",
     "dag",
+    "detect_format",
     "drift_risks",
     "due_date",
     "earliest_date",
+    "events_to_wide",
     "export_text",
     "flow_graph",
     "flow_order",
@@ -87,6 +97,7 @@ __all__ = [
     "outcome_probabilities",
     "pathway",
     "read_caseload",
+    "read_events",
     "resolve_step",
     "routes",
     "simulate",
@@ -96,5 +107,6 @@ __all__ = [
     "track_caseload",
     "tracking_plan",
     "what_if",
+    "wide_to_events",
     "working_days_between",
 ]
