@@ -320,7 +320,9 @@ def test_the_route_is_considered_after_6_months_as_unverified_guidance_not_law(
     assert not ts.statutory
     assert [lb.source for lb in ts.legal_basis] == ["sg_lac_guidance_2011"]
     assert ts.confidence == "low"
-    assert not timescales_between(graph, "looked_after", "permanence_recommendation")
+    # Also on the recommendation of permanence away from home, one outcome of that decision.
+    [rec] = timescales_between(graph, "looked_after", "permanence_recommendation")
+    assert (rec.limit, rec.unit, rec.confidence) == (6, "months", "low")
 
 
 # ---------------------------------------------------------------------------- estimates
