@@ -618,6 +618,8 @@ class _Tracker:
             _cycle_items(k, rule, self.log, self.judge, self.out, self.went_past, self.index,
                          self.untracked)
             return
+        if self.log is not None and (rule.from_, rule.from_, rule.to) in CYCLE_SPECS:
+            return  # each round is timed by the cycle rule instead
         have_from, have_to = rule.from_ in self.index, rule.to in self.index
         if not have_from and not have_to:
             self.untracked.append((rule, f"no column '{rule.from_}' or '{rule.to}'"))
@@ -712,19 +714,18 @@ def _cycle_items(k: int, rule: Rule, log: _Events | None, judge: _Status, out: _
                  went_past: Any, index: Mapping[str, int],
                  untracked: list[tuple[Rule, str]]) -> None:
     """Each round of an event log's cycle: from every occurrence of the restarting step
-    (after the first, where the first is the flows' own rule's start) to the next
-    occurrence of it or of the rule's TO step."""
+    to the next occurrence of it or of the rule's TO step. (Where the restarting step is
+    the rule's FROM, the cycle replaces the flows' own rule; where it is the TO, the
+    flows' rule still times the first round.)"""
     if log is None:
         return
     restart = rule.from_
-    case, day, rank = log.occurrences(restart)
+    case, day, _ = log.occurrences(restart)
     spec = next((a, b) for r, a, b in CYCLE_SPECS if r == restart)
-    keep = rank >= 1 if spec[0] == restart else np.ones(len(case), dtype=bool)
-    if not keep.any():
-        if restart not in log.by_step:
-            untracked.append((rule, f"no event '{restart}'"))
+    if not len(case):
+        untracked.append((rule, f"no event '{restart}'"))
         return
-    case, start = case[keep].astype(np.int64), day[keep]
+    case, start = case.astype(np.int64), day
     closes = [rule.to] if rule.to == restart else [rule.to, restart]
     end = log.next(closes, case, start, strict=True)
     due, status, late, early, _ = judge.of(rule, start, end)
