@@ -34,11 +34,28 @@ from explorer.cases.tracking import (
     track_caseload,
     tracking_plan,
 )
-from explorer.graph import ALL, dag, flow_graph, resolve_step, timescales_between
+from explorer.graph import (
+    ALL,
+    dag,
+    flow_graph,
+    flow_order,
+    resolve_step,
+    system_stages,
+    timescales_between,
+)
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from explorer.learning.pathways import pathway
 from explorer.learning.quiz import make_quiz
-from explorer.model import Flow, FlowError, FlowSet, Problem, Step, Timescale, Transition
+from explorer.model import (
+    Flow,
+    FlowError,
+    FlowSet,
+    Problem,
+    Stage,
+    Step,
+    Timescale,
+    Transition,
+)
 from explorer.render.export import export_text
 
 __version__ = "0.2.0"
@@ -56,6 +73,7 @@ __all__ = [
     "Route",
     "RouteSet",
     "Simulation",
+    "Stage",
     "Step",
     "Timescale",
     "TrackResult",
@@ -71,6 +89,7 @@ __all__ = [
     "events_to_wide",
     "export_text",
     "flow_graph",
+    "flow_order",
     "is_working_day",
     "load_flows",
     "make_quiz",
@@ -82,6 +101,7 @@ __all__ = [
     "resolve_step",
     "routes",
     "simulate",
+    "system_stages",
     "timescales_between",
     "track",
     "track_caseload",

@@ -260,3 +260,28 @@ def test_event_log_json_marks_cycle_items(shipped: FlowSet,
     data = json.loads(capsys.readouterr().out)
     l1 = next(c for c in data["cases"] if c["case_id"] == "L1")
     assert any(i.get("cycle") and i["status"] == "missed" for i in l1["items"])
+
+
+def test_shipped_flows_give_a_placed_child_one_first_review_item(shipped: FlowSet) -> None:
+    """Issue 11: two "Placement -> First looked-after review" items for one review."""
+    text = (b"case_id,placement,lac_review_1,Kind of placement\n"
+            b"F1,2025-06-02,2025-08-20,With a foster carer\n"
+            b"S1,2025-06-02,2025-08-20,short_break_series\n"
+            b"U1,2025-06-02,2025-08-20,\n")
+    load, res = track_caseload(shipped, text, as_of=D(2026, 12, 1))
+    assert not load.problems
+    got = {c: [(r["status"], day(r["due"])) for r in items(res, c, "placement", "lac_review_1")]
+           for c in ("F1", "S1", "U1")}
+    # 6 weeks after Monday 2 June 2025: 14 July (20 August is 37 days late); 3 months for a
+    # series of short-term placements: 2 September 2025 (met).
+    assert got == {"F1": [("missed", D(2025, 7, 14))], "S1": [("met", D(2025, 9, 2))],
+                   "U1": [("missed", D(2025, 7, 14))]}
+    (u1,) = items(res, "U1", "placement", "lac_review_1")
+    assert "depends on it: give placement_type as a column" in u1["note"]
+
+
+def test_an_attribute_value_the_flows_do_not_define_is_reported(shipped: FlowSet) -> None:
+    load, _ = track_caseload(shipped, b"case_id,placement,placement_type\nX,2025-06-02,weekly\n",
+                             as_of=D(2026, 12, 1))
+    (p,) = load.problems
+    assert (p.row, p.column) == (1, "placement_type") and "not a value" in p.message

@@ -37,7 +37,7 @@ rule by rule across all cases at once (numpy), never case by case.
 
 >>> import datetime as dt
 >>> from explorer.io.load import load_flows
->>> fs = load_flows("tests/fixtures/track")
+>>> fs = load_flows()  # the shipped flows, wherever the package is
 >>> csv = b"case_id,place_of_safety,grounds_hearing\\nEX-1,2026-01-30,\\n"
 >>> load = read_caseload(csv, as_of=dt.date(2026, 2, 9))
 >>> res = track(load, tracking_rules(fs), as_of=dt.date(2026, 2, 9))
@@ -80,6 +80,7 @@ from explorer.graph.algorithms import closing_join
 from explorer.io.tabular import csv_text
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUSES, WITHHELD
+from explorer.model.schema import UNIT_DAYS
 from explorer.model.wording import describe_limit, quantity
 
 __all__ = ["CASE_ID", "LATEST_DATE_STEPS", "MAX_UPLOAD_BYTES", "NOT_APPLICABLE", "Caseload",
@@ -211,14 +212,14 @@ def cycle_rules(rules: Sequence[Rule]) -> list[Rule]:
 def alternatives(rules: Sequence[Rule]) -> dict[tuple[str, str], list[int]]:
     """Rules that exclude each other: those of one FROM -> TO pair where any carries a
     condition on the case (``applies_when_case``). Of each group one applies: the
-    conditional rule whose condition holds, else the unconditional one (the general rule).
+    conditional rule whose condition holds, else the unconditional one (the general rule);
+    a conditional rule alone in its pair applies where its condition holds.
     """
     groups: dict[tuple[str, str], list[int]] = {}
     for k, r in enumerate(rules):
         if not r.cycle:
             groups.setdefault((r.from_, r.to), []).append(k)
-    return {key: ks for key, ks in groups.items()
-            if len(ks) > 1 and any(rules[k].condition for k in ks)}
+    return {key: ks for key, ks in groups.items() if any(rules[k].condition for k in ks)}
 
 
 def group_words(rules: Sequence[Rule], ks: Sequence[int]) -> str:
@@ -226,6 +227,7 @@ def group_words(rules: Sequence[Rule], ks: Sequence[int]) -> str:
     term"."""
     default = [k for k in ks if not rules[k].condition]
     parts = [quantity(rules[k].limit, rules[k].unit) for k in default]
+    ks = sorted(ks, key=lambda j: rules[j].limit * UNIT_DAYS[rules[j].unit])
     for k in ks:
         r = rules[k]
         if r.condition:
@@ -774,7 +776,10 @@ def _choose_alternatives(cat: dict[str, np.ndarray], rules: Sequence[Rule],
             continue
         done.update(ks)
         conds = [j for j in ks if rules[j].condition]
-        default = next((j for j in ks if not rules[j].condition), ks[0])
+        # The general rule; where every rule has a condition, the strictest (the
+        # earliest due), so that a case whose attribute is not given is never let off.
+        default = next((j for j in ks if not rules[j].condition),
+                       min(ks, key=lambda j: rules[j].limit * UNIT_DAYS[rules[j].unit]))
         keys = sorted({a for j in conds for a, _ in rules[j].condition})
         given = np.ones(n_cases, dtype=bool)
         for a in keys:

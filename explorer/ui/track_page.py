@@ -11,7 +11,6 @@ sessions, logged or sent anywhere.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -33,6 +32,7 @@ from explorer.cases.tracking import (
     template_csv,
     track_against,
 )
+from explorer.io.load import EXAMPLES_DIR
 from explorer.io.tabular import neutralise
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUS_COLOURS, STATUS_LABELS, STATUSES, WITHHELD
@@ -40,8 +40,7 @@ from explorer.model.milestones import MILESTONES
 from explorer.ui.common import md
 from explorer.ui.data import cached_tracking_plan, flows_key
 
-EXAMPLE_PATH = Path(__file__).resolve().parent.parent.parent / "examples" / \
-    "example-caseload.csv"
+EXAMPLE_PATH = EXAMPLES_DIR / "example-caseload.csv"
 #: Which source is on show: "upload", "form" or "example" (never the data itself).
 K_SHOW = "track_show"
 #: Bumped by Clear: a new key gives a new, empty uploader and drops the old file.
