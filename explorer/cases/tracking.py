@@ -120,6 +120,8 @@ class Rule:
     provision: str = ""
     #: A rule of an event log's cycle: every occurrence of ``from_`` restarts the clock.
     cycle: bool = False
+    #: The index of the timescale it comes from, in :func:`graph_rules`' order.
+    ref: int = -1
 
     @property
     def key(self) -> str:
@@ -157,10 +159,18 @@ def _condition(cond: Mapping[str, str | list[str]] | None
 
 def tracking_rules(fs: FlowSet) -> list[Rule]:
     """Every current timescale with a limit, across all flows, in the flows' order."""
-    G = flow_graph(fs, "all")
-    out: list[Rule] = []
-    seen: set[tuple[Any, ...]] = set()
     short = {sid: src.short for sid, src in fs.sources.items()}
+    return graph_rules(flow_graph(fs, "all"), short)[0]
+
+
+def graph_rules(G: nx.DiGraph, short: Mapping[str, str] | None = None
+                ) -> tuple[list[Rule], list[Any]]:
+    """The rules of a flow graph's current timescales with a limit, and beside each the
+    :class:`~explorer.model.Timescale` it comes from. ``short`` names the sources."""
+    short = short or {}
+    out: list[Rule] = []
+    sources: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
     for ts in G.graph["timescales"]:
         if ts.status != "current" or ts.limit is None or ts.unit is None:
             continue
@@ -177,8 +187,9 @@ def tracking_rules(fs: FlowSet) -> list[Rule]:
                         ts.confidence, ts.consequence, ts.applies_when, ts.window, cond,
                         describe_limit(ts),
                         "; ".join(f"{short.get(lb.source, lb.source)} {lb.provision}"
-                                  for lb in ts.legal_basis)))
-    return out
+                                  for lb in ts.legal_basis), ref=len(sources)))
+        sources.append(ts)
+    return out, sources
 
 
 #: The cycles an event log is checked for, as (the step whose every occurrence restarts
