@@ -52,7 +52,7 @@ from explorer.analysis.prepare import estimate_of
 from explorer.analysis.reach import exit_weights
 from explorer.analysis.simulate import Simulation, simulate
 from explorer.cases.mining import caseload_from_events, step_ranks
-from explorer.cases.tracking import TrackingPlan, track, tracking_plan
+from explorer.cases.tracking import TrackingPlan, track_against, tracking_plan
 from explorer.graph import dag, flow_graph
 from explorer.graph.algorithms import closing_join
 from explorer.model import Estimate
@@ -61,7 +61,7 @@ from explorer.model.problems import FlowError
 
 _GRID = 2049
 #: Deadline statuses still to come (or overdue) for the next-deadlines list.
-OPEN_STATUSES = ("overdue", "due_soon", "pending")
+OPEN_STATUSES = ("overdue", "due_soon", "pending", "not_recorded")
 
 
 class _Conditional:
@@ -407,16 +407,17 @@ class Forecaster:
         ev = events[events["step"].isin(known) & (events["date"] <= pd.Timestamp(as_of))]
         if ev.empty:
             return {}
-        load = caseload_from_events(ev, sorted(known))
+        load = caseload_from_events(ev)
         plan = self.plan
-        res = track(load, plan.rules, as_of=as_of, pairs=plan.pairs, past=plan.past)
+        res = track_against(self.fs, load, as_of=as_of, plan=plan)
         it = res.items
         it = it[it["status"].astype(str).isin(OPEN_STATUSES)]
         out: dict[str, list[dict[str, Any]]] = {}
         if it.empty:
             return out
-        it = it.assign(_o=it["status"].astype(str).map(
-            {"overdue": 0, "due_soon": 1, "pending": 1})).sort_values(["case_id", "_o", "due"])
+        first = {"overdue": 0, "due_soon": 1, "pending": 1, "not_recorded": 1}
+        it = it.assign(_o=it["status"].astype(str).map(first)).sort_values(
+            ["case_id", "_o", "due"])
         for rec in it.to_dict("records"):
             items = out.setdefault(str(rec["case_id"]), [])
             if len(items) >= limit:
