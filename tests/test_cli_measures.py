@@ -45,13 +45,15 @@ def test_mine_json_keeps_the_design_shape(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_forecast_json_keeps_the_design_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = run(capsys, "forecast", EXAMPLE, "--case", "FICTIONAL-00004", "--as-of",
+    code, data = run(capsys, "forecast", EXAMPLE, "--case", "FICTIONAL-00407", "--as-of",
                      AS_OF, "--json", "--runs", "1000")
     assert code == 0
     assert {"case_id", "as_of", "current_step", "outcomes", "next_deadlines"} <= set(data)
     for o in data["outcomes"].values():
         assert {"probability", "p50_date", "p80_date"} <= set(o)
-        assert o["p50_date"] <= o["p80_date"]
+        assert AS_OF < o["p50_date"] <= o["p80_date"]
+    assert data["next_deadlines"]
+    assert {"from", "to", "due", "rule"} <= set(data["next_deadlines"][0])
 
 
 def test_suppressed_output_shows_no_small_count_and_no_case_id(

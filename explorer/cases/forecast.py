@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,7 +235,10 @@ class Forecaster:
                                                if s in self.G else True)]
         assumptions: list[str] = []
         if deadlines is None:
-            deadlines = self.deadlines(mine, as_of=as_of).get(str(case_id), [])
+            # The steps recorded anywhere in the log: one not dated for this child is still
+            # to come (pending, overdue), not a column the records lack.
+            deadlines = self.deadlines(mine, as_of=as_of,
+                                       columns=set(events["step"])).get(str(case_id), [])
         if local.empty:
             assumptions.append(f"no step of the {self.flow_id} flow is recorded by "
                                f"{as_of:%d/%m/%Y}: nothing to forecast from")
@@ -400,14 +404,18 @@ class Forecaster:
 
     # -- deadlines ---------------------------------------------------------------------
 
-    def deadlines(self, events: pd.DataFrame, *, as_of: dt.date, limit: int = 5
-                  ) -> dict[str, list[dict[str, Any]]]:
-        """Each case's next open deadlines (overdue first, then by due date)."""
+    def deadlines(self, events: pd.DataFrame, *, as_of: dt.date, limit: int = 5,
+                  columns: Collection[str] = ()) -> dict[str, list[dict[str, Any]]]:
+        """Each case's next open deadlines (overdue first, then by due date). ``columns``:
+        steps the records hold (beyond those in ``events``), not yet dated for these cases."""
         known = {s.id for f in self.fs.flows.values() for s in f.steps}
         ev = events[events["step"].isin(known) & (events["date"] <= pd.Timestamp(as_of))]
         if ev.empty:
             return {}
         load = caseload_from_events(ev)
+        extra = sorted(c for c in columns if c in known and c not in load.dates.columns)
+        if extra:
+            load.dates = load.dates.reindex(columns=[*load.dates.columns, *extra])
         plan = self.plan
         res = track_against(self.fs, load, as_of=as_of, plan=plan)
         it = res.items
