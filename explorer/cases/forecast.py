@@ -415,7 +415,13 @@ class Forecaster:
         load = caseload_from_events(ev)
         extra = sorted(c for c in columns if c in known and c not in load.dates.columns)
         if extra:
-            load.dates = load.dates.reindex(columns=[*load.dates.columns, *extra])
+            cols = [*load.dates.columns, *extra]
+            load.dates = load.dates.reindex(columns=cols)
+            # The masks get the new columns as False (not NaN): nothing is n/a or unread.
+            for name in ("not_applicable", "bad_cells"):
+                mask = getattr(load, name)
+                if mask is not None:
+                    setattr(load, name, mask.reindex(columns=cols, fill_value=False))
         plan = self.plan
         res = track_against(self.fs, load, as_of=as_of, plan=plan)
         it = res.items

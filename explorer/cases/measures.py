@@ -139,6 +139,8 @@ class Aim:
     local: bool = True
     source: str | None = None
     provision: str | None = None
+    #: Every citation of a national aim, as (source id, provision), the flows' own.
+    legal_basis: tuple[tuple[str, str], ...] = ()
 
     @property
     def days(self) -> float | None:
@@ -220,7 +222,9 @@ def national_aims(fs: Any | None) -> list[Aim]:
                 out.append(Aim(steps[a], steps[b], float(ts.limit), ts.unit, None,
                                label=f"national: within {ts.limit:g} {ts.unit}", local=False,
                                source=lb.source if lb else None,
-                               provision=lb.provision if lb else None))
+                               provision=lb.provision if lb else None,
+                               legal_basis=tuple((x.source, x.provision)
+                                                 for x in ts.legal_basis)))
     return out
 
 
@@ -290,7 +294,9 @@ class AimResult:
                 "not_within": _count(self.not_within, suppress),
                 "still_open": _count(self.still_open, suppress),
                 "met": self.met, "local": self.aim.local, "source": self.aim.source,
-                "provision": self.aim.provision}
+                "provision": self.aim.provision,
+                "legal_basis": [{"source": src, "provision": prov}
+                                for src, prov in self.aim.legal_basis]}
 
 
 def milestone_name(m: str, names: Mapping[str, str] | None = None) -> str:

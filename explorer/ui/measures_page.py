@@ -196,11 +196,12 @@ def _aims(fs: FlowSet, names: dict[str, str]) -> list[Aim]:
             bad.append(str(exc))
     with st.expander("Aims: the national aim and your local stretch aims", expanded=False):
         for a in national:
-            src = fs.sources.get(a.source or "")
-            cite = f"{src.title}" if src is not None else (a.source or "no source")
+            cites = "; ".join(
+                f"{fs.sources[src].title if src in fs.sources else src}, {prov}"
+                for src, prov in a.legal_basis) or "no source in the flows"
             st.markdown(f"- **National**: {md(milestone_name(a.from_, names))} to "
                         f"{md(milestone_name(a.to, names))} within {a.limit:g} {a.unit} "
-                        f"({md(cite)}, {md(a.provision or '')})")
+                        f"({md(cites)})")
         for a in local:
             st.markdown(f"- **Local**: {md(milestone_name(a.from_, names))} to "
                         f"{md(milestone_name(a.to, names))}: {md(a.text())}")
@@ -420,6 +421,15 @@ def _process_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, names: dict[
                        "kind": clocks["kind"], "met": clocks["met"],
                        "missed": clocks["missed"], "overdue": clocks["overdue"],
                        "missed or overdue": clocks["missed_share"].map("{:.0%}".format)})
+    by_stage = clocks.assign(late=clocks["missed"] + clocks["overdue"]).groupby(
+        "stage", as_index=False)[["late", "met"]].sum()
+    by_stage = by_stage[by_stage["late"] > 0]
+    if not suppress_screen and not by_stage.empty:
+        st.altair_chart(alt.Chart(by_stage).mark_bar(color="#c62828").encode(
+            x=alt.X("late:Q", title="clocks missed or overdue (children × clocks)"),
+            y=alt.Y("stage:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
+            tooltip=["stage:N", alt.Tooltip("late:Q", title="missed or overdue"),
+                     alt.Tooltip("met:Q", title="met")]), width="stretch")
     st.dataframe(suppress_counts(cv, ["met", "missed", "overdue"]) if suppress_screen
                  else cv, hide_index=True, width="stretch")
     download_csv(suppress_counts(cv, ["met", "missed", "overdue"]) if suppress_dl else cv,
