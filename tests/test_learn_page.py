@@ -170,3 +170,12 @@ def test_script_payloads_in_a_flow_stay_text(tmp_path: Path,
     go(at, "start_here", "choose")
     assert unescaped(at) == []
     assert all("<script" not in r.label or "\\<script" in r.label for r in at.radio)
+
+
+def test_the_step_card_says_who_acts_and_on_what_legal_basis() -> None:
+    from tests.apptest import ok, page
+
+    at = ok(page("explorer.ui.learn_page").run())
+    card = [c.value.replace("\\", "") for c in at.caption if "Who acts:" in c.value]
+    assert card, "no step card line on who acts"
+    assert "Legal basis:" in card[0]
