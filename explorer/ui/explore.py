@@ -18,15 +18,21 @@ import streamlit as st
 from explorer.analysis.drift import drift_risks
 from explorer.graph import ALL, dag
 from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
 from explorer.model.wording import timescale_label
 from explorer.render.common import edge_timescales, graph_lanes
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
+from explorer.render.overview import Overview, overview, overview_json
+from explorer.render.printing import print_map
+from explorer.render.vis import MapOptions, map_data, map_data_json
 from explorer.ui.common import flow_label, md, query_param, set_query_params
-from explorer.ui.data import FlowView, cached_map_json, cached_outline, cached_view
+from explorer.ui.data import FlowView, cached_outline, cached_view
 from explorer.ui.details import render_details
-from explorer.ui.map_component import clicked_value, flow_map
+from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
 
 NO_STEP = ""
+ALL_STAGES = ""
+VIEWS = ("Stages (overview)", "Steps (map)")
 MAX_ROUTES = 12
 FRAME_HEIGHT = 820
 
@@ -53,6 +59,7 @@ def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
     step = query_param("step")
     if step:
         st.session_state[k.step] = step
+        st.session_state[k.view] = VIEWS[1]
     route = query_param("route")
     if route:
         st.session_state[k.route_param] = tuple(r for r in route.split(",") if r)
@@ -118,13 +125,24 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         st.rerun()
     # The graph and its look-ups are cached on the flows' content: a widget change
     # reruns this script, and rebuilding the whole system each time cost most of it.
+    if st.session_state.get(k.view) not in VIEWS:
+        st.session_state[k.view] = VIEWS[0]
+    mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
+                    help="The stages of the process at a glance, or every step on a map")
+    ov = _cached_overview(digest, flow_id, fs)
+    if mode == VIEWS[0]:
+        stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
+                       on_pick=lambda: _on_stage_pick(k))
+        if deep_links:
+            set_query_params(flow=flow_id, step=None, route=None)
+        return
     view = cached_view(digest, flow_id, fs)
     G = view.G
     lane_names = view.lane_names
     tags = list(view.tags)
     _clean_multiselect(k.lanes, list(lane_names))
     _clean_multiselect(k.tags, tags)
-    with c2:
+    with st.container():
         f1, f2 = st.columns(2)
         sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
                                    format_func=lambda x: lane_names.get(x, x),
@@ -137,6 +155,15 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                            placeholder="e.g. grounds hearing").strip()
     show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
                               key=k.clocks)
+
+    stage_keys = [s.key for s in ov.stages]
+    if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
+        st.session_state[k.stage] = ALL_STAGES
+    stage_names = {s.key: f"{i + 1}. {s.name}" for i, s in enumerate(ov.stages)}
+    b1, b2 = st.columns([1, 3])
+    b1.button("← Back to the overview", key=k.back, on_click=_back, args=(k,))
+    stage_key = b2.selectbox("Focus a stage", [ALL_STAGES, *stage_keys], key=k.stage,
+                             format_func=lambda x: stage_names.get(x, "All stages"))
 
     route = _route_controls(view, k)
     order = list(view.order)
@@ -161,8 +188,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
 
     lanes_key = tuple(sorted(sel_lanes)) if sel_lanes else None
     tags_key = tuple(sorted(sel_tags)) if sel_tags else None
-    data_json = cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
-                                show_clocks, fs)
+    data_json = _cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
+                                 show_clocks, stage_key or None, fs)
     title = f"Map of {flow_label(fs, flow_id)}"
 
     left, right = st.columns([3, 2], gap="medium")
@@ -188,6 +215,44 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
 
 def _go(k: Keys, node: str) -> None:
     st.session_state[k.step] = node
+
+
+def _back(k: Keys) -> None:
+    st.session_state[k.view] = VIEWS[0]
+
+
+def _on_stage_pick(k: Keys) -> None:
+    key = picked_value(k.overview)
+    if key:
+        st.session_state[k.view] = VIEWS[1]
+        st.session_state[k.stage] = key
+        st.session_state[k.step] = NO_STEP
+
+
+def _overview_height(ov: Overview) -> int:
+    # Four cards a row at 1366 px with the sidebar open; each row about 118 px.
+    rows = -(-len(ov.stages) // 4)
+    return 40 + rows * 100
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
+    return overview(cached_view(digest, flow_id, _fs).G, _fs.flows)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+                     show_clocks: bool, stage_key: str | None, _fs: FlowSet) -> str:
+    """The step map's data for a flow, filters and stage; keyed on the flows' digest."""
+    steps = None
+    if stage_key:
+        ov = _cached_overview(digest, flow_id, _fs)
+        steps = next((frozenset(s.steps) for s in ov.stages if s.key == stage_key), None)
+    opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
+                      tags=None if tags is None else frozenset(tags), search=search,
+                      route=route, show_clocks=show_clocks, standalone=False, steps=steps)
+    return map_data_json(map_data(cached_view(digest, flow_id, _fs).G, _fs.flows, opts))
 
 
 def _on_map_click(k: Keys) -> None:
@@ -284,6 +349,19 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
     st.caption("The HTML map works offline on its own, with its own filters and search.")
     cols = st.columns(len(FORMATS))
     names = {"html": "HTML map", "mermaid": "Mermaid", "graphml": "GraphML", "json": "JSON"}
+    p1, p2, p3 = st.columns(3)
+    paper = p1.selectbox("Paper", ("a3", "a4", "a2", "a1", "a0"), key=k.paper,
+                         format_func=str.upper)
+    orient = p2.selectbox("Orientation", ("landscape", "portrait"), key=k.orient)
+    with p3:
+        st.download_button("Download the printed map (PDF)",
+                           _deferred_print(fs, flow_id, "pdf", paper, orient),
+                           file_name=f"{flow_id}-{paper}.pdf", mime="application/pdf",
+                           key=f"{k.export}_pdf", on_click="ignore")
+        st.download_button("Download the printed map (SVG)",
+                           _deferred_print(fs, flow_id, "svg", paper, orient),
+                           file_name=f"{flow_id}-{paper}.svg", mime="image/svg+xml",
+                           key=f"{k.export}_svg", on_click="ignore")
     for col, fmt in zip(cols, FORMATS, strict=True):
         # Deferred: a file is built only when its button is pressed, so a rerun does not
         # ship a megabyte of exports to the browser.
@@ -295,5 +373,23 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
 def _deferred(fs: FlowSet, flow_id: str, fmt: str) -> Callable[[], bytes]:
     def build() -> bytes:
         return export_text(fs, flow_id, fmt).encode("utf-8")
+
+    return build
+
+
+def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
+                    ) -> Callable[[], bytes]:
+    def build() -> bytes:
+        # An SVG is one sheet: when the map does not fit the chosen paper at 6 pt, the
+        # next bigger paper that fits is used (a PDF adds a page per stage instead).
+        papers = ["a4", "a3", "a2", "a1", "a0"]
+        for size in papers[papers.index(paper):]:
+            try:
+                return print_map(fs, flow_id, fmt, paper=size,  # type: ignore[arg-type]
+                                 orientation=orient)  # type: ignore[arg-type]
+            except FlowError:
+                continue
+        return print_map(fs, flow_id, "pdf", paper=paper,  # type: ignore[arg-type]
+                         orientation=orient)  # type: ignore[arg-type]
 
     return build
