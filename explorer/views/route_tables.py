@@ -57,6 +57,7 @@ from explorer.analysis.simulate import (
 )
 from explorer.model.kinds import MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS
 from explorer.model.wording import timescale_label
+from explorer.views.outcomes import route_names
 
 #: Starting points tried first for the default view (whole system, then permanence).
 PREFERRED_STARTS: tuple[str, ...] = ("concern_raised", "looked_after")
@@ -241,8 +242,6 @@ def route_table(rs: RouteSet, names: Mapping[str, str],
     (:func:`explorer.views.outcomes.route_names`). The key columns come first, so a
     laptop screen shows them without scrolling; days are whole days.
     """
-    from explorer.views.outcomes import route_names
-
     lanes = lanes or {}
     labels = route_names(G, rs.routes) if G is not None else [""] * len(rs.routes)
     rows = []
