@@ -87,13 +87,20 @@ class FlowDiff:
                 "changes": [c.as_dict() for c in self.changes]}
 
 
-def _basis(items: Iterable[Any]) -> str:
-    return "; ".join(f"{lb.source} {lb.provision}" for lb in items)
+def _basis(items: Iterable[Any], sources: Mapping[str, Any] | None = None) -> str:
+    def short(src: str) -> str:
+        found = (sources or {}).get(src)
+        return str(getattr(found, "short", None) or src)
+
+    return "; ".join(f"{short(lb.source)} {lb.provision}" for lb in items)
 
 
-def _step_fields(s: Step) -> dict[str, str]:
-    return {"name": s.name, "kind": s.kind, "lane": s.lane,
-            "decided by": s.decided_by or "", "legal basis": _basis(s.legal_basis),
+def _step_fields(s: Step, lanes: Mapping[str, str], sources: Mapping[str, Any] | None
+                 ) -> dict[str, str]:
+    decided = s.decided_by or ""
+    return {"name": s.name, "kind": s.kind, "lane": lanes.get(s.lane, s.lane),
+            "decided by": lanes.get(decided, decided),
+            "legal basis": _basis(s.legal_basis, sources),
             "tags": ", ".join(sorted(s.tags)), "status": str(getattr(s, "status", "") or ""),
             "description": " ".join(s.description.split())}
 
@@ -116,12 +123,14 @@ def _transition_fields(t: Transition) -> dict[str, str]:
             "time limit": "" if ts is None else describe_limit(ts)}
 
 
-def _timescale_fields(ts: Timescale) -> dict[str, str]:
+def _timescale_fields(ts: Timescale, sources: Mapping[str, Any] | None,
+                      names: Mapping[str, str]) -> dict[str, str]:
     return {"rule": describe_limit(ts), "kind": KIND_WORDS.get(ts.kind, ts.kind),
             "counting": COUNTING_WORDS.get(ts.counting, ts.counting),
             "status": ts.status, "confidence": ts.confidence,
-            "legal basis": _basis(ts.legal_basis), "applies when": ts.applies_when or "",
-            "from": ts.from_, "to": ts.to}
+            "legal basis": _basis(ts.legal_basis, sources),
+            "applies when": ts.applies_when or "",
+            "from": names.get(ts.from_, ts.from_), "to": names.get(ts.to, ts.to)}
 
 
 def _ts_key(ts: Timescale) -> str:
@@ -145,13 +154,16 @@ def _compare(item: str, a: Mapping[str, dict[str, str]], b: Mapping[str, dict[st
     return out
 
 
-def diff_flows(a: Flow, b: Flow) -> FlowDiff:
+def diff_flows(a: Flow, b: Flow, sources: Mapping[str, Any] | None = None) -> FlowDiff:
     """What ``b`` adds, removes and changes against ``a`` (steps, transitions, timescales).
 
     Transitions and timescales written on a transition are compared as transitions
-    (their ``timescale`` is one more field); the flow's own timescales by id.
+    (their ``timescale`` is one more field); the flow's own timescales by id. Lanes are
+    named by their names and, with ``sources`` (the bibliography), citations by the
+    sources' short names.
     """
     step_names = {s.id: s.name for s in (*a.steps, *b.steps)}
+    lanes = {li.id: li.name for li in (*a.lanes, *b.lanes)}
 
     def edge(t: Transition) -> str:
         return f"{t.from_} -> {t.to}"
@@ -160,13 +172,13 @@ def diff_flows(a: Flow, b: Flow) -> FlowDiff:
         u, v = key.split(" -> ", 1)
         return f"{step_names.get(u, u)} → {step_names.get(v.split(' (')[0], v)}"
 
-    changes = _compare("step", {s.id: _step_fields(s) for s in a.steps},
-                       {s.id: _step_fields(s) for s in b.steps}, step_names)
+    changes = _compare("step", {s.id: _step_fields(s, lanes, sources) for s in a.steps},
+                       {s.id: _step_fields(s, lanes, sources) for s in b.steps}, step_names)
     ta = {edge(t): _transition_fields(t) for t in a.transitions}
     tb = {edge(t): _transition_fields(t) for t in b.transitions}
     changes += _compare("transition", ta, tb, {k: edge_name(k) for k in (*ta, *tb)})
-    sa = {_ts_key(t): _timescale_fields(t) for t in a.timescales}
-    sb = {_ts_key(t): _timescale_fields(t) for t in b.timescales}
+    sa = {_ts_key(t): _timescale_fields(t, sources, step_names) for t in a.timescales}
+    sb = {_ts_key(t): _timescale_fields(t, sources, step_names) for t in b.timescales}
     ts_names = {_ts_key(t): f"{describe_limit(t)}: {edge_name(f'{t.from_} -> {t.to}')}"
                 for t in (*a.timescales, *b.timescales)}
     changes += _compare("timescale", sa, sb, ts_names)
