@@ -14,16 +14,30 @@ import sys
 from collections.abc import Sequence
 
 from explorer import __version__
-from explorer.cli import analysis, export, measures, track, validate
+from explorer.cli import analysis, export, inspect_flows, measures, track, validate
 from explorer.cli.common import Command, UsageError
 from explorer.io.load import DEFAULT_FLOWS_DIR
 from explorer.model.problems import FlowError
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
-    *validate.COMMANDS, *analysis.COMMANDS, *export.COMMANDS, *track.COMMANDS,
-    *measures.COMMANDS,
+    *validate.COMMANDS, *inspect_flows.COMMANDS, *analysis.COMMANDS, *export.COMMANDS,
+    *track.COMMANDS, *measures.COMMANDS,
 )
+
+#: Examples for commands whose module gives none (each command's ``--help`` ends with one).
+EXAMPLES: dict[str, str] = {
+    "export": "permanence-explorer export permanence --format html > permanence-map.html",
+    "track": "permanence-explorer track examples/example-caseload.csv --as-of 2026-11-22",
+    "measures": "permanence-explorer measures EVENTS.csv --json",
+    "mine": "permanence-explorer mine EVENTS.csv",
+    "forecast": "permanence-explorer forecast EVENTS.csv --case CASE_ID",
+}
+
+
+def example(c: Command) -> str:
+    """The example command line shown at the end of a command's ``--help``."""
+    return c.example or EXAMPLES.get(c.name, "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for c in COMMANDS:
-        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        ex = example(c)
+        p = sub.add_parser(c.name, help=c.help, description=c.help,
+                           epilog=f"example:\n  {ex}\n" if ex else None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--flows", default=str(DEFAULT_FLOWS_DIR), metavar="DIR",
                        help="folder of flows (default: the shipped flows)")
+        p.add_argument("--ids", action="store_true",
+                       help="show step ids instead of names in text output")
         c.configure(p)
         p.set_defaults(handler=c.handler)
     return parser
@@ -79,4 +98,4 @@ def _silence_stdout() -> None:
         pass
 
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXAMPLES", "build_parser", "example", "main"]

@@ -74,6 +74,10 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
         else:
             flow = _validate(Flow, doc, fs.problems)
             if flow is None:
+                if check:  # every problem at once: a bad unit must not hide a misspelt step
+                    from explorer.io.checks import raw_reference_problems
+
+                    fs.problems.extend(raw_reference_problems(doc))
                 continue
             if flow.id in fs.flows:
                 line, col = doc.locate(("id",))
