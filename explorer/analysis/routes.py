@@ -73,6 +73,8 @@ from explorer.model.problems import FlowError
 
 DEFAULT_LIMIT = 20
 MAX_UNROLL = 5
+#: An unrolled graph larger than this is refused (a limit per request, never a hang).
+MAX_UNROLLED_STEPS = 20_000
 
 _Key = tuple[str, str]  # ("t", target) or ("p", parallel): which count table
 
@@ -159,7 +161,9 @@ def unroll_repeats(G: nx.DiGraph, times: int) -> nx.DiGraph:
     ``times`` times; copy i of ``u`` leads to copy i+1 of ``v`` and every copy keeps the
     body's exits. Copies are named ``step@i`` and carry ``base=step``. With ``times=0``
     the result is ``G`` without repeat edges. Repeat edges are unrolled one after the
-    other; a cycle nested in another is copied only within the original.
+    other; a cycle nested in another is copied only within the original, so the result
+    has at most ``len(G) * (1 + times * repeats)`` steps (and never more than
+    :data:`MAX_UNROLLED_STEPS`: :class:`FlowError`).
 
     >>> import networkx as nx
     >>> G = nx.DiGraph(timescales=[])
@@ -178,13 +182,20 @@ def unroll_repeats(G: nx.DiGraph, times: int) -> nx.DiGraph:
         H.nodes[n].setdefault("base", n)
     if times == 0:
         return H
+    original = set(H)
     for r, (u, v, data) in enumerate(sorted(G.edges(data=True))):
         if not data.get("repeat"):
             continue
-        body = (nx.descendants(H, v) | {v}) & (nx.ancestors(H, u) | {u})
+        # Only the original steps and edges are copied: copies made for another cycle
+        # stay out, or nested cycles would multiply (6^k steps for k nested at 5 times).
+        body = (nx.descendants(H, v) | {v}) & (nx.ancestors(H, u) | {u}) & original
         # Edges are captured before copying, so no copy ever links back to an earlier one.
         inner = [(a, b, d) for a in body for b, d in H.adj[a].items() if b in body]
-        exits = [(a, b, d) for a in body for b, d in H.adj[a].items() if b not in body]
+        exits = [(a, b, d) for a in body for b, d in H.adj[a].items()
+                 if b not in body and b in original]
+        if len(H) + times * len(body) > MAX_UNROLLED_STEPS:
+            raise FlowError(f"unrolling each repeat cycle {times} time(s) would make more "
+                            f"than {MAX_UNROLLED_STEPS:,} steps; unroll fewer times")
         previous_u = u
         for i in range(1, times + 1):
             name = {b: _fresh(H, f"{b}@{i}", r) for b in body}

@@ -12,6 +12,7 @@ import streamlit as st
 
 from explorer.cases.tracking import TrackingPlan, tracking_plan
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.yamlsafe import read_file_bytes
 from explorer.model.flowset import FlowSet
 from explorer.render.common import LaneInfo
 from explorer.render.vis import MapOptions, map_data, map_data_json
@@ -42,9 +43,10 @@ def snapshot(folder: Path | None = None) -> Snapshot:
     if folder.is_dir():
         for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
             try:
-                files.append((p.name, p.read_bytes()))
+                # Never a plain read: a FIFO or /dev/zero named *.yaml would hang it.
+                files.append((p.name, read_file_bytes(p)))
             except OSError:
-                continue  # load_flows reports an unreadable file itself
+                continue  # load_flows reports an unreadable or odd file itself
     h = hashlib.sha256(str(folder).encode())
     for name, raw in files:
         h.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
