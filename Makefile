@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m explorer.ui.serve --server.address localhost --server.port 8501
+	$(BIN)/streamlit run streamlit_app.py --server.address localhost --server.port 8501
 
 test: $(STAMP)
 	$(BIN)/ruff check .

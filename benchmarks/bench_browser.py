@@ -47,7 +47,7 @@ def run() -> dict[str, float]:
     first: list[float] = []
     rerender: list[float] = []
     with run_app(folder) as app, chromium() as browser:
-        url = f"{app.url}/?flow={flow}"
+        url = f"{app.url}/map?flow={flow}"
 
         def open_map() -> tuple[object, object, float]:
             context = browser.new_context(viewport={"width": 1440, "height": 1000})

@@ -19,6 +19,13 @@ from explorer.analysis.reach import next_steps, outcome_probabilities
 from explorer.analysis.routes import Route, RouteSet, routes
 from explorer.analysis.simulate import Simulation, calibration_table, simulate, what_if
 from explorer.cases.calendar import due_date, earliest_date, is_working_day, working_days_between
+from explorer.cases.events import (
+    EventLog,
+    detect_format,
+    events_to_wide,
+    read_events,
+    wide_to_events,
+)
 from explorer.cases.tracking import (
     Caseload,
     TrackResult,
@@ -27,11 +34,28 @@ from explorer.cases.tracking import (
     track_caseload,
     tracking_plan,
 )
-from explorer.graph import ALL, dag, flow_graph, resolve_step, timescales_between
+from explorer.graph import (
+    ALL,
+    dag,
+    flow_graph,
+    flow_order,
+    resolve_step,
+    system_stages,
+    timescales_between,
+)
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from explorer.learning.pathways import pathway
 from explorer.learning.quiz import make_quiz
-from explorer.model import Flow, FlowError, FlowSet, Problem, Step, Timescale, Transition
+from explorer.model import (
+    Flow,
+    FlowError,
+    FlowSet,
+    Problem,
+    Stage,
+    Step,
+    Timescale,
+    Transition,
+)
 from explorer.render.export import export_text
 
 __version__ = "0.2.0"
@@ -41,6 +65,7 @@ __all__ = [
     "DEFAULT_FLOWS_DIR",
     "Caseload",
     "CriticalPath",
+    "EventLog",
     "Flow",
     "FlowError",
     "FlowSet",
@@ -48,6 +73,7 @@ __all__ = [
     "Route",
     "RouteSet",
     "Simulation",
+    "Stage",
     "Step",
     "Timescale",
     "TrackResult",
@@ -56,11 +82,14 @@ __all__ = [
     "calibration_table",
     "critical_path",
     "dag",
+    "detect_format",
     "drift_risks",
     "due_date",
     "earliest_date",
+    "events_to_wide",
     "export_text",
     "flow_graph",
+    "flow_order",
     "is_working_day",
     "load_flows",
     "make_quiz",
@@ -68,13 +97,16 @@ __all__ = [
     "outcome_probabilities",
     "pathway",
     "read_caseload",
+    "read_events",
     "resolve_step",
     "routes",
     "simulate",
+    "system_stages",
     "timescales_between",
     "track",
     "track_caseload",
     "tracking_plan",
     "what_if",
+    "wide_to_events",
     "working_days_between",
 ]

@@ -28,6 +28,7 @@ from explorer.views.route_tables import (
     normalise_shares,
     outcome_frame,
     outcome_options,
+    published_labels,
     route_differences,
     route_graph,
     route_simulation,
@@ -216,7 +217,12 @@ def test_calibration_frame(system: FlowSet) -> None:
     rows = calibration_table(system, "permanence-lite", runs=2000, seed=1)
     names = step_labels(flow_graph(system, "permanence-lite"))
     frame = calibration_frame(rows, names)
-    assert list(frame["Published figure"]) == ["time_to_adoption", "time_to_return_home"]
+    # Named by its steps without labels, never by its id.
+    assert frame.loc[0, "Published figure"] == f"{names['looked_after']} to Adoption order"
+    labelled = calibration_frame(rows, names, published_labels(system.flows.values(),
+                                                               system.sources))
+    assert not any("time_to" in x for x in labelled["Published figure"])
+    assert all(": " in x for x in labelled["Published figure"])
     assert set(frame["Within tolerance"]) <= {"yes", "no"}
     assert frame.loc[0, "To"] == "Adoption order"
 

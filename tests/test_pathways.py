@@ -58,9 +58,9 @@ def test_each_option_says_what_follows_and_where_it_ends(shipped: FlowSet,
     assert discharged.then == ()
     assert [(o.step, o.probability) for o in discharged.outcomes] == [(discharged.step, 1.0)]
     assert sum(o.probability for o in p.outcomes) == pytest.approx(1.0)
-    # An end in another flow is marked as continuing there.
-    looked_after = next(o for o in p.outcomes if o.step == "looked_after")
-    assert looked_after.external_flow == "permanence"
+    # The ends are the whole system's: a grounds hearing can end in adoption.
+    assert "adoption_order" in {o.step for o in p.outcomes}
+    assert not any(o.external_flow for o in p.outcomes)
 
 
 def test_place_of_safety_deadlines_include_eight_working_days_s54(shipped: FlowSet,
@@ -123,3 +123,45 @@ def test_decision_step_lists_itself_and_cso_review(shipped: FlowSet, cp: nx.DiGr
 def test_unknown_step_raises(shipped: FlowSet, cp: nx.DiGraph) -> None:
     with pytest.raises(FlowError, match="did you mean"):
         pathway(shipped, cp, "grounds_hearin")
+
+
+def test_a_cso_review_does_not_end_in_termination_for_certain(shipped: FlowSet,
+                                                              cp: nx.DiGraph) -> None:
+    # The review's continue and vary exits go back round: they are followed, not dropped.
+    p = pathway(shipped, cp, "cso_review_hearing")
+    chances = {o.step: o.probability for o in p.outcomes}
+    assert 0 < chances["cso_terminated"] < 0.9
+    assert {"adoption_order", "reunification"} <= set(chances)
+    assert sum(chances.values()) == pytest.approx(1.0)
+
+
+def test_a_hearing_gives_the_family_its_appeal_rights_from_the_flows(shipped: FlowSet,
+                                                                     cp: nx.DiGraph) -> None:
+    import datetime as dt
+
+    p = pathway(shipped, cp, "grounds_hearing")
+    by_rule = {r.rule: r for r in p.rights}
+    appeal = by_rule["within 21 days"]
+    assert appeal.to_step == "appeal_lodged"
+    assert any("s.154" in c.text for c in appeal.citations)
+    assert any("s.157" in c.text for r in p.rights for c in r.citations)
+    review = next(r for r in p.rights if r.to_step == "review_required_child_rp")
+    assert review.earliest and any("s.132" in c.text for c in review.citations)
+    # 21 days beginning with the day of the decision: the decision day is day 1.
+    assert appeal.deadline(dt.date(2026, 1, 5)) == dt.date(2026, 1, 25)
+    # Not within 3 months beginning with the day the order is made.
+    assert review.deadline(dt.date(2026, 1, 5)) > dt.date(2026, 4, 4)
+
+
+def test_rights_take_their_numbers_from_the_flows_timescales(shipped: FlowSet,
+                                                             cp: nx.DiGraph) -> None:
+    ids = {ts.id for ts in cp.graph["timescales"]}
+    p = pathway(shipped, cp, "cso_review_hearing")
+    assert p.rights and all(r.timescale.id in ids for r in p.rights)
+
+
+def test_the_advice_hearing_lists_what_the_hearing_itself_can_do(shipped: FlowSet) -> None:
+    from explorer.graph import flow_graph
+
+    p = pathway(shipped, flow_graph(shipped, "permanence"), "advice_hearing")
+    assert any("terminate, vary or continue" in x for x in p.powers)

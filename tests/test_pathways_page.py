@@ -141,3 +141,40 @@ def test_script_payloads_in_a_flow_stay_text(tmp_path: Path,
     ok(at.run())
     assert at.selectbox(key="pathways_step").value == "choose"
     assert unescaped(at) == []
+
+
+def test_a_hearing_shows_the_familys_rights_on_the_real_calendar() -> None:
+    import datetime as dt
+
+    at = page()
+    at.date_input(key="pathways_decision_date").set_value(dt.date(2026, 1, 5)).run()
+    shown = plain(ok(at))
+    assert "What the child and relevant persons can do next" in shown
+    # 21 days beginning with the day of the decision (s.154(5)): day 1 is 5 January.
+    assert "within 21 days" in shown and "by **Sunday 25 January 2026**" in shown
+    assert "s.154" in shown and "s.157" in shown and "s.132" in shown
+    assert "00:00:00" not in shown
+
+
+def test_the_advice_hearing_lists_its_own_powers_apart_from_others_decisions() -> None:
+    at = page()
+    at.selectbox(key="pathways_flow").set_value("permanence").run()
+    at.selectbox(key="pathways_step").set_value("advice_hearing").run()
+    shown = plain(ok(at))
+    assert "terminate, vary or continue the order" in shown
+    assert "What others decide next" in shown
+    assert "What does the advice say?" in decisions(at)
+
+
+def test_the_one_page_summary_folds_nothing_away() -> None:
+    at = page()
+    assert at.expander
+    at.toggle(key="pathways_print").set_value(True).run()
+    ok(at)
+    assert not at.expander
+    assert "about 45% of cases" in plain(at)
+
+
+def test_the_page_names_steps_never_by_their_ids() -> None:
+    shown = plain(page())
+    assert "grounds_hearing" not in shown and "step id" not in shown

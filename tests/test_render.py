@@ -98,22 +98,55 @@ def test_drift_risks_are_steps_no_limit_covers(mini: FlowSet) -> None:
 # -- the vis map ------------------------------------------------------------------------
 
 
-def test_map_data_shapes_levels_and_styles(mini: FlowSet) -> None:
+def test_map_data_kinds_levels_and_styles(mini: FlowSet) -> None:
     d = map_data(flow_graph(mini, "mini"), mini.flows)
     nodes = {n["id"]: n for n in d["nodes"]}
-    assert nodes["decide"]["shape"] == "diamond"
-    assert nodes["hearing"]["shape"] == "hexagon"
+    # Every step is a box of the designed layout; the kind is its symbol and kindShape.
+    assert nodes["decide"]["kindShape"] == "diamond" and nodes["decide"]["label"][0] == "◆"
+    assert nodes["hearing"]["kindShape"] == "hexagon"
     assert nodes["referral"]["level"] == 0 and nodes["order"]["level"] == 3
     edges = {e["id"]: e for e in d["edges"]}
     statutory = edges["t:hearing>order"]
-    assert statutory["label"] == "within 21 days, s.154"
+    assert statutory["text"] == "within 21 days, s.154"
+    assert "label" not in statutory  # no text on the canvas to collide with the boxes
     assert statutory["dashes"] is False and statutory["width"] == 3
     assert edges["t:referral>decide"]["width"] == 1
     clock = next(e for e in d["edges"] if e["edgeKind"] == "clock")
     assert (clock["from"], clock["to"]) == ("referral", "hearing")
-    assert "within 8 working days, s.54" in clock["label"].replace("\n", " ")
+    assert "within 8 working days, s.54" in clock["text"]
     assert d["options"]["physics"]["enabled"] is False
-    assert d["options"]["layout"]["hierarchical"]["direction"] == "LR"
+    assert d["options"]["layout"]["hierarchical"]["enabled"] is False
+
+
+def _rects(d: dict) -> list[tuple[float, float, float, float]]:
+    return [(n["x"] - n["widthConstraint"]["minimum"] / 2,
+             n["y"] - n["heightConstraint"]["minimum"] / 2,
+             n["widthConstraint"]["minimum"], n["heightConstraint"]["minimum"])
+            for n in d["nodes"]]
+
+
+def _overlapping(rects: list[tuple[float, float, float, float]]) -> int:
+    return sum(1 for i, a in enumerate(rects) for b in rects[i + 1:]
+               if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3]
+               and b[1] < a[1] + a[3])
+
+
+def test_map_positions_come_from_the_layout_and_no_boxes_overlap(shipped: FlowSet) -> None:
+    d = map_data(flow_graph(shipped, "all"), shipped.flows)
+    assert all(n["fixed"] for n in d["nodes"])
+    assert _overlapping(_rects(d)) == 0
+    assert d["regions"] and all(r["title"] for r in d["regions"])
+
+
+def test_a_lane_filter_lays_out_again_without_gaps(shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "care-and-protection")
+    lane = G.nodes["grounds_hearing"]["lane"]
+    full = map_data(G, shipped.flows)
+    only = map_data(G, shipped.flows, MapOptions(lanes=frozenset({lane})))
+    height = max(y + h for _, y, _, h in _rects(only))
+    # The filtered steps are packed afresh, not left at their places in the full map.
+    assert height < max(y + h for _, y, _, h in _rects(full))
+    assert _overlapping(_rects(only)) == 0
 
 
 def test_guidance_limits_are_dashed(track: FlowSet) -> None:
@@ -205,7 +238,7 @@ def test_html_map_escapes_every_payload(xss: FlowSet) -> None:
                                          "body", "header", "h1", "p", "div", "aside",
                                          "details", "summary", "h2", "ul", "li", "span",
                                          "fieldset", "legend", "label", "input", "select",
-                                         "option"}
+                                         "option", "button"}
         assert sum(1 for t, _ in tags if t == "script") == 3  # vis, data, ours
         for _, attrs in tags:
             for k, _ in attrs:

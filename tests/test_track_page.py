@@ -43,7 +43,7 @@ def test_loading_the_example_shows_counts_by_status() -> None:
     assert not at.exception and not at.error
     metrics = {m.label: int(m.value) for m in at.metric}
     assert set(metrics) == {"Met", "Missed (late)", "Overdue", "Due soon", "Pending",
-                            "Too early"}
+                            "Too early", "Not in your sheet"}
     assert metrics["Overdue"] >= 1 and metrics["Too early"] == 1
     assert sum(metrics.values()) > 12
 
@@ -71,7 +71,7 @@ def test_bad_upload_shows_row_problems_and_tracks_the_good_rows() -> None:
                       b"BAD,2026-02-30,\n")
     at.run()
     assert not at.exception
-    assert any("1 row(s) skipped" in w.value for w in at.warning)
+    assert any("0 row(s) skipped" in w.value for w in at.warning)
     assert any("row 2 (line 3), column 'place_of_safety'" in c.value for c in at.code)
     assert {m.label: int(m.value) for m in at.metric}["Overdue"] == 1
 

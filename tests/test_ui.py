@@ -312,11 +312,10 @@ def test_glossary_search() -> None:
 # -- the whole app ----------------------------------------------------------------------
 
 
-def test_app_navigation_runs_map_by_default() -> None:
+def test_app_navigation_opens_on_the_start_page() -> None:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
     ok(at)
-    assert at.title[0].value == "Map of the flows"
-    assert map_nodes(at)
+    assert at.title[0].value == "Permanence Explorer"
 
 
 def test_details_say_an_unverified_timescale_is_unverified() -> None:

@@ -29,9 +29,9 @@ Public helpers
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import networkx as nx
 
@@ -40,7 +40,6 @@ from explorer.graph.algorithms import closing_join, post_dominators
 from explorer.model import Estimate, Timescale
 from explorer.model.problems import FlowError
 
-Basis = Literal["likely", "pert"]
 BASES: tuple[str, ...] = ("likely", "pert")
 
 
@@ -173,7 +172,3 @@ def ends(P: Prepared) -> list[str]:
     """The steps where journeys end (no exit without repeat edges), in topological order."""
     return [n for n in P.order if not P.succ[n]]
 
-
-def edges_label(edges: Sequence[tuple[str, str]]) -> list[list[str]]:
-    """Edges as JSON-friendly pairs."""
-    return [[a, b] for a, b in edges]

@@ -1,4 +1,8 @@
-"""``permanence-explorer export FLOW --format html|mermaid|graphml|json [--out FILE]``."""
+"""``permanence-explorer export FLOW --format html|mermaid|graphml|json|svg|pdf [--out FILE]``.
+
+``svg`` and ``pdf`` are the printed map (``--paper a4|a3|a2|a1|a0``, ``--orientation
+landscape|portrait``); the others are text.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,27 @@ import sys
 from pathlib import Path
 
 from explorer.cli.common import Command, load_valid
+from explorer.model.flowset import FlowSet
 from explorer.render.export import FORMATS, export_text
+from explorer.render.printing import PAPER, PRINT_FORMATS, print_map
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("flow", metavar="FLOW", help="a flow id, or 'all' for the whole system")
-    p.add_argument("--format", dest="fmt", choices=FORMATS, default="html",
-                   help="html (a self-contained offline map), mermaid, graphml or json")
+    p.add_argument("--format", dest="fmt", choices=FORMATS + PRINT_FORMATS, default="html",
+                   help="html (a self-contained offline map), mermaid, graphml, json, or "
+                        "the printed map as svg or pdf")
+    p.add_argument("--paper", choices=tuple(PAPER), default="a3",
+                   help="paper size of the printed map (svg, pdf); default a3")
+    p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape",
+                   help="orientation of the printed map (svg, pdf); default landscape")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     fs = load_valid(args)
+    if args.fmt in PRINT_FORMATS:
+        return _print(fs, args)
     text = export_text(fs, args.flow, args.fmt)
     if args.out:
         out = Path(args.out)
@@ -38,6 +51,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+def _print(fs: FlowSet, args: argparse.Namespace) -> int:
+    data = print_map(fs, args.flow, args.fmt, paper=args.paper, orientation=args.orientation)
+    if args.out:
+        out = Path(args.out)
+        out.write_bytes(data)
+        if args.json:
+            json.dump({"flow": args.flow, "format": args.fmt, "paper": args.paper,
+                       "orientation": args.orientation, "written": str(out),
+                       "bytes": len(data)}, sys.stdout)
+            sys.stdout.write("\n")
+        else:
+            print(f"wrote {out} ({args.fmt}, {args.paper} {args.orientation})")
+        return 0
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return 0
+
 
 #: The commands of this module, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (

@@ -17,9 +17,11 @@ from explorer.graph.build import (
     timescales_between,
     transition_timescale,
 )
+from explorer.graph.stages import flow_links, flow_order, stage_index, system_stages
 
 __all__ = [
-    "ALL", "build_flow_graph", "closing_join", "dag", "flow_graph", "flow_of", "flow_timescales",
-    "outcomes", "post_dominators", "resolve_step", "starts", "step_id", "timescales_between",
+    "ALL", "build_flow_graph", "closing_join", "dag", "flow_graph", "flow_links", "flow_of",
+    "flow_order", "flow_timescales", "outcomes", "post_dominators", "resolve_step",
+    "stage_index", "starts", "step_id", "system_stages", "timescales_between",
     "transition_timescale",
 ]

@@ -4,7 +4,9 @@ Unique ids; references that resolve (lanes, sources, steps, steps of other flows
 decisions with two or more exits whose shares sum to 1; parallels closed by a join;
 no cycle but through repeat edges; every step reachable from a start and able to
 reach an outcome; a legal basis on every statutory timescale; the canonical
-milestones present. Each problem names the file, line and column.
+milestones present; stages (where a flow declares them) named by every step and never
+running backwards along a transition, and links between flows running one way. Each
+problem names the file, line and column.
 
 >>> from explorer.io.load import load_flows
 >>> load_flows().problems
@@ -24,9 +26,11 @@ from explorer.graph import (
     build_flow_graph,
     closing_join,
     dag,
+    flow_links,
     flow_of,
     flow_timescales,
     post_dominators,
+    stage_index,
     step_id,
 )
 from explorer.model import Flow, Lane, Step
@@ -47,7 +51,8 @@ class _Reporter:
         self.index: dict[tuple[str, str], int] = {}
         self._step_ids: dict[str, set[str]] = {}
         data = doc.data if isinstance(doc.data, dict) else {}
-        for section in ("steps", "lanes", "timescales", "published_durations"):
+        for section in ("stages", "case_attributes", "steps", "lanes", "timescales",
+                        "published_durations"):
             for i, item in enumerate(data.get(section) or []):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     self.index.setdefault((section, item["id"]), i)
@@ -76,6 +81,7 @@ def check_flowset(fs: FlowSet, folder: Path) -> list[Problem]:
     for fid, flow in fs.flows.items():
         rep = _Reporter(fs.documents[fid])
         _check_flow(flow, fs, rep, owner)
+        _check_flow_links(flow, fs, rep)
         problems.extend(rep.problems)
     if fs.flows and not fs.sources:
         problems.append(Problem(str(folder / "sources.yaml"), 1, 1,
@@ -122,6 +128,7 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
         _check_ref(ts.to, (*loc, "to"), flow, fs, rep, label)
         for j, lb in enumerate(ts.legal_basis):
             _check_source(lb.source, (*loc, "legal_basis", j, "source"), fs, rep)
+    _check_case_conditions(flow, rep)
     for i, ts in enumerate(flow_timescales(flow)):
         if ts.statutory and not ts.legal_basis:
             loc = (("timescales", i, "kind") if i < len(flow.timescales) else
@@ -135,6 +142,7 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
         _check_ref(pd.to, (*loc, "to"), flow, fs, rep, f"published duration {pd.id}")
         _check_source(pd.source, (*loc, "source"), fs, rep)
     _check_transitions(flow, rep)
+    _check_stages(flow, rep)
     # The graph is only trustworthy when every reference resolves.
     if not any(p.code in ("reference", "duplicate_id") for p in rep.problems):
         _check_structure(flow, fs, rep)
@@ -168,6 +176,102 @@ def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None
         if ts.id and ts_ids[ts.id] > 1:
             rep.at(("timescales", i, "id"), f"duplicate timescale id '{ts.id}'",
                    code="duplicate_id")
+
+
+def _check_case_conditions(flow: Flow, rep: _Reporter) -> None:
+    """Every ``applies_when_case`` names a declared case attribute and values it may take.
+
+    A misspelt value would match no case, and the rule would silently never apply.
+    """
+    attributes: dict[str, set[str]] = {}
+    for i, attr in enumerate(flow.case_attributes):
+        if attr.id in attributes:
+            rep.at(("case_attributes", i, "id"), f"duplicate case attribute id '{attr.id}'",
+                   code="duplicate_id")
+        values = [v.id for v in attr.values]
+        for j, v in enumerate(values):
+            if values.index(v) != j:
+                rep.at(("case_attributes", i, "values", j, "id"), f"case attribute "
+                       f"'{attr.id}': duplicate value '{v}'", code="duplicate_id")
+        attributes.setdefault(attr.id, set(values))
+    located: list[tuple[tuple[Any, ...], Any]] = [
+        (("timescales", i), ts) for i, ts in enumerate(flow.timescales)]
+    located += [(("transitions", i, "timescale"), t.timescale)
+                for i, t in enumerate(flow.transitions) if t.timescale is not None]
+    for loc, ts in located:
+        for key, wanted in (ts.applies_when_case or {}).items():
+            here = (*loc, "applies_when_case", key)
+            if key not in attributes:
+                rep.at(here, f"applies_when_case: unknown case attribute '{key}'",
+                       _suggest(key, attributes, "case_attributes of this flow"), "reference")
+                continue
+            for j, value in enumerate([wanted] if isinstance(wanted, str) else wanted):
+                if value not in attributes[key]:
+                    rep.at(here if isinstance(wanted, str) else (*here, j),
+                           f"applies_when_case: '{value}' is not a value of case attribute "
+                           f"'{key}'", _suggest(value, attributes[key], f"values of {key}"),
+                           "reference")
+
+
+def _check_stages(flow: Flow, rep: _Reporter) -> None:
+    """Stages, where the flow declares them: unique, each used, named by every step, and
+    never running backwards along a transition (repeat edges aside).
+
+    A flow that declares no stages is left alone: stages are optional in the schema so
+    that a small or local flow (a test fixture, a draft upload) need not invent phases,
+    and the shipped flows are held to them by their own tests. A step that names a stage
+    in such a flow is still an error, because the name resolves to nothing.
+    """
+    position: dict[str, int] = {}
+    for i, st in enumerate(flow.stages):
+        if st.id in position:
+            rep.at(("stages", i, "id"), f"duplicate stage id '{st.id}' (first at "
+                   f"stages[{position[st.id]}])", "ids must be unique", "duplicate_id")
+        else:
+            position[st.id] = i
+    used: set[str] = set()
+    for i, s in enumerate(flow.steps):
+        if s.stage is None:
+            if flow.stages:
+                rep.at(("steps", i, "id"), f"step '{s.id}' has no stage",
+                       "add stage: one of " + ", ".join(position), "stage")
+        elif s.stage not in position:
+            rep.at(("steps", i, "stage"), f"step '{s.id}': unknown stage '{s.stage}'",
+                   _suggest(s.stage, position, "stages"), "reference")
+        else:
+            used.add(s.stage)
+    for st_id, i in position.items():
+        if st_id not in used:
+            rep.at(("stages", i, "id"), f"stage '{st_id}' has no steps",
+                   "give some step stage: " + st_id + ", or remove the stage", "stage")
+    index = stage_index(flow)
+    names = [st.name for st in flow.stages]
+    for i, t in enumerate(flow.transitions):
+        if t.repeat or flow_of(t.to) not in (None, flow.id):
+            continue
+        a, b = index.get(t.from_), index.get(step_id(t.to))
+        if a is not None and b is not None and b < a:
+            rep.at(("transitions", i, "to"), f"transition {t.from_} -> {t.to} runs "
+                   f"backwards, from stage '{names[a]}' to the earlier stage '{names[b]}'",
+                   "stages follow the process in order: move a step to another stage, "
+                   "reorder the stages, or mark an edge that goes back by design "
+                   "'repeat: true'", "stage_order")
+
+
+def _check_flow_links(flow: Flow, fs: FlowSet, rep: _Reporter) -> None:
+    """Links between flows run one way: flows have an order (the care and protection flow
+    before the permanence flow) and a link never points back against it."""
+    F = flow_links(fs.flows)
+    for i, t in enumerate(flow.transitions):
+        other = flow_of(t.to)
+        if other is None or other == flow.id or other not in fs.flows:
+            continue
+        if nx.has_path(F, other, flow.id):
+            rep.at(("transitions", i, "to"), f"transition {t.from_} -> {t.to} links to "
+                   f"flow '{other}', which links back to flow '{flow.id}'",
+                   "links between flows run one way (a flow hands over to the next): "
+                   "remove the link back, or model the return inside one flow",
+                   "flow_order")
 
 
 def _check_source(src: str, loc: tuple[Any, ...], fs: FlowSet, rep: _Reporter) -> None:

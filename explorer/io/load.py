@@ -20,17 +20,19 @@ from explorer.model.problems import Problem
 from explorer.model.schema import Flow, Glossary, Sources
 
 
-def _shipped_flows_dir() -> Path:
-    """Where the shipped flows are: inside the package when installed from a wheel
+def _shipped_dir(name: str) -> Path:
+    """Where a shipped data folder is: inside the package when installed from a wheel
     (``explorer/flows``, package data mapped from the top-level ``flows/``), or at the top
     of the repository in a checkout."""
     package = Path(__file__).resolve().parent.parent
-    installed = package / "flows"
-    return installed if installed.is_dir() else package.parent / "flows"
+    installed = package / name
+    return installed if installed.is_dir() else package.parent / name
 
 
 #: The shipped flows.
-DEFAULT_FLOWS_DIR = _shipped_flows_dir()
+DEFAULT_FLOWS_DIR = _shipped_dir("flows")
+#: The shipped fictional examples (caseloads, event logs).
+EXAMPLES_DIR = _shipped_dir("examples")
 SOURCES_FILE = "sources.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 

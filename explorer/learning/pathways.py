@@ -29,17 +29,20 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
-from explorer.analysis.reach import NextStep, next_steps, outcome_probabilities
-from explorer.graph import resolve_step, step_id
+from explorer.analysis.prepare import prepare
+from explorer.analysis.reach import NextStep, exit_weights, next_steps
+from explorer.cases.calendar import due_date, earliest_date
+from explorer.graph import ALL, flow_graph, resolve_step, step_id
 from explorer.model import LegalBasis, Source, Timescale
 from explorer.model.flowset import FlowSet
-from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS, MIN_KINDS
 from explorer.model.wording import citation_url, cite, describe_limit
 
 #: The tag that marks a hearing (and a hearing's decisions) in the flows.
@@ -129,6 +132,47 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Right:
+    """Something the child or a relevant person may do after the step, and by when.
+
+    Taken from the flows' own timescales: a current, numbered rule with an end tagged
+    ``appeal`` or a step the child and family take. Nothing here is written from law
+    outside the flows.
+    """
+
+    timescale: Timescale
+    #: What the rule is about: the name of the step it runs to.
+    what: str
+    from_step: str
+    from_name: str
+    to_step: str
+    to_name: str
+    rule: str
+    #: True for a statutory minimum: the earliest day they may act, not the last.
+    earliest: bool
+    consequence: str | None
+    applies_when: str | None
+    citations: tuple[Citation, ...]
+
+    def deadline(self, start: dt.date) -> dt.date:
+        """The day on the real calendar, the clock starting on ``start`` (CHSA s.202
+        working days, calendar months as the law counts them).
+
+        >>> from explorer.io.load import load_flows
+        >>> from explorer.graph import flow_graph
+        >>> fs = load_flows()
+        >>> G = flow_graph(fs, "care-and-protection")
+        >>> r = next(r for r in rights(fs, G, "grounds_hearing") if r.rule == "within 21 days")
+        >>> r.deadline(dt.date(2026, 3, 2))
+        datetime.date(2026, 3, 22)
+        """
+        ts = self.timescale
+        assert ts.limit is not None and ts.unit is not None  # rights() keeps numbered rules
+        fn = earliest_date if self.earliest else due_date
+        return fn(start, ts.limit, ts.unit, ts.counting)
+
+
+@dataclass(frozen=True)
 class Advice:
     """What a step's advice to a court means, in the flow's own words."""
 
@@ -157,6 +201,10 @@ class Pathway:
     outcomes: tuple[Outcome, ...]
     deadlines: tuple[Deadline, ...]
     advice: Advice | None
+    #: What the child and relevant persons can do next, with its time limit.
+    rights: tuple[Right, ...] = ()
+    #: Sentences of the step's description saying what its decision maker can do.
+    powers: tuple[str, ...] = field(default=())
 
 
 def hearing_steps(G: nx.DiGraph) -> list[str]:
@@ -241,10 +289,12 @@ def decisions_after(G: nx.DiGraph, step: str) -> list[tuple[str, tuple[str, ...]
 
 
 def _outcomes(G: nx.DiGraph, step: str) -> tuple[Outcome, ...]:
-    probs = outcome_probabilities(G, step)
-    return tuple(Outcome(n, str(G.nodes[n]["name"]), p,
-                         G.nodes[n]["flow"] if G.nodes[n].get("external") else None)
-                 for n, p in probs.items())
+    """Where it can end from ``step``: :func:`ending_chances` on the whole system when
+    ``G`` carries it (``G.graph["whole"]``, set by :func:`pathway`), else on ``G``."""
+    W = G.graph.get("whole")
+    if W is not None and step in W:
+        return ending_chances(W, step)
+    return ending_chances(G, step)
 
 
 def _decision(fs: FlowSet, G: nx.DiGraph, d: str, via: tuple[str, ...]) -> Decision:
@@ -335,12 +385,176 @@ def advice(fs: FlowSet, G: nx.DiGraph, step: str) -> Advice | None:
     return Advice(sentences, citations(basis, sources), tuple(then))
 
 
+#: Steps passed looking for the rights a step's decision gives (a hearing's decision,
+#: the order it makes, the appeal choice, the appeal): enough to reach the appeal.
+RIGHTS_DEPTH = 8
+#: The tag of the steps of an appeal in the flows.
+APPEAL_TAG = "appeal"
+
+
+def _family_lane(lane: str) -> bool:
+    # The lane where the child and family act (its id names them in every flow).
+    return "family" in lane
+
+
+def decision_region(G: nx.DiGraph, step: str, *, depth: int = RIGHTS_DEPTH) -> list[str]:
+    """The step and what its decision leads to, up to the next sitting of a hearing or court.
+
+    Breadth first, stopping at another ``meeting`` (a later hearing has rights of its
+    own) and after ``depth`` steps. Repeat transitions are followed too: a review's
+    decision to continue or vary the order is one (it goes back to the order in force),
+    and the appeal against it starts there.
+    """
+    s = resolve_step(G, step)
+    out, seen = [s], {s}
+    queue: deque[tuple[str, int]] = deque([(s, 0)])
+    while queue:
+        node, d = queue.popleft()
+        if d >= depth:
+            continue
+        for nxt in sorted(G.successors(node)):
+            if nxt in seen or G.nodes[nxt].get("external"):
+                continue
+            seen.add(nxt)
+            out.append(nxt)
+            if G.nodes[nxt]["kind"] != "meeting" or APPEAL_TAG in G.nodes[nxt]["step"].tags:
+                queue.append((nxt, d + 1))
+    return out
+
+
+def rights(fs: FlowSet, G: nx.DiGraph, step: str) -> list[Right]:
+    """What the child and relevant persons can do after ``step``, each with its time limit.
+
+    The current numbered timescales that start in the step's :func:`decision_region`
+    and either run to a step the family takes or have an end tagged ``appeal``: at a
+    hearing, the appeal to the sheriff (CHSA s.154), the 3-day appeals (s.157), the
+    earliest day they may ask for a review (s.132), as the flows record them.
+
+    >>> from explorer.io.load import load_flows
+    >>> from explorer.graph import flow_graph
+    >>> fs = load_flows()
+    >>> rules = {r.rule for r in rights(fs, flow_graph(fs, "care-and-protection"),
+    ...                                 "cso_review_hearing")}
+    >>> "within 21 days" in rules and "within 3 days" in rules
+    True
+    """
+    region = decision_region(G, step)
+    inside = set(region)
+    order = {n: i for i, n in enumerate(region)}
+    out: list[Right] = []
+    seen: set[tuple[object, ...]] = set()
+    for ts in G.graph["timescales"]:
+        if ts.status != "current" or ts.limit is None or _key(ts) in seen:
+            continue
+        a, b = step_id(ts.from_), step_id(ts.to)
+        if a not in inside or b not in G:
+            continue
+        ends = (G.nodes[a], G.nodes[b])
+        if not (_family_lane(str(ends[1]["lane"])) or any(
+                APPEAL_TAG in e["step"].tags for e in ends)):
+            continue
+        seen.add(_key(ts))
+        out.append(Right(
+            timescale=ts, what=str(ends[1]["name"]),
+            from_step=a, from_name=str(ends[0]["name"]), to_step=b,
+            to_name=str(ends[1]["name"]), rule=describe_limit(ts),
+            earliest=ts.kind in MIN_KINDS, consequence=ts.consequence,
+            applies_when=ts.applies_when, citations=citations(ts.legal_basis, fs.sources)))
+    return sorted(out, key=lambda r: (order.get(r.from_step, 0), r.rule))
+
+
+def ending_chances(G: nx.DiGraph, step: str) -> tuple[Outcome, ...]:
+    """Where journeys from ``step`` end, counting those that go round again.
+
+    :func:`explorer.analysis.reach.outcome_probabilities` drops repeat transitions, so a
+    review whose only other exit ends the order "ends" there 100% of the time. Here a
+    repeat transition (the order continued and reviewed again, a deferral) is followed:
+    the journeys are an absorbing Markov chain over every transition, each exit taken
+    by its share (equal shares where none is given), and each end's chance is the
+    chance of being absorbed there. Parallel tracks are passed as a whole (to their
+    join), as elsewhere. On the whole-system graph this reaches the permanence outcomes
+    from a hearing in care and protection. Journeys that could loop for ever (no end
+    reachable) are left out, so the chances then sum to less than 1.
+
+    >>> from explorer.io.load import load_flows
+    >>> from explorer.graph import flow_graph
+    >>> ends = ending_chances(flow_graph(load_flows(), "all"), "cso_review_hearing")
+    >>> [o.name for o in ends if o.name == "CSO terminated"], ends[0].probability < 1
+    (['CSO terminated'], True)
+    """
+    import numpy as np
+
+    P = prepare(G)
+    s = P.resolve(step)
+
+    def exits(v: str) -> list[str]:
+        if P.kind(v) == "parallel" and v in P.joins:
+            return [P.joins[v]]
+        return list(P.succ[v]) + sorted(b for _, b, r in G.out_edges(v, data="repeat") if r)
+
+    order: list[str] = [s]
+    index = {s: 0}
+    for v in order:  # grows as it goes: every step reachable by any transition
+        for c in exits(v):
+            if c not in index:
+                index[c] = len(order)
+                order.append(c)
+    ends = [v for v in order if not exits(v)]
+    inner = [v for v in order if exits(v)]
+    if s in ends:
+        return (Outcome(s, str(G.nodes[s]["name"]), 1.0, G.nodes[s].get("flow")
+                        if G.nodes[s].get("external") else None),)
+    pos = {v: i for i, v in enumerate(inner)}
+    col = {v: i for i, v in enumerate(ends)}
+    Q = np.zeros((len(inner), len(inner)))
+    R = np.zeros((len(inner), len(ends)))
+    for v in inner:
+        out = exits(v)
+        weights = [1.0] if len(out) == 1 else exit_weights(G, v, out)
+        for c, w in zip(out, weights, strict=True):
+            if c in pos:
+                Q[pos[v], pos[c]] += w
+            else:
+                R[pos[v], col[c]] += w
+    try:
+        absorbed = np.linalg.solve(np.eye(len(inner)) - Q, R)[pos[s]]
+    except np.linalg.LinAlgError:  # a closed loop with no way out: use what ends
+        absorbed = np.linalg.lstsq(np.eye(len(inner)) - Q, R, rcond=None)[0][pos[s]]
+    found = sorted(((float(p), e) for e, p in zip(ends, absorbed, strict=True) if p > 1e-9),
+                   key=lambda x: (-x[0], x[1]))
+    return tuple(Outcome(e, str(G.nodes[e]["name"]), p,
+                         G.nodes[e]["flow"] if G.nodes[e].get("external") else None)
+                 for p, e in found)
+
+
+_POWERS = re.compile(r"\b(can|may|must)\b", re.IGNORECASE)
+
+
+def powers(description: str) -> tuple[str, ...]:
+    """The sentences of a step's description that say what can (or must) be done there.
+
+    >>> powers("A hearing reviews the order. The hearing can also end it.")
+    ('The hearing can also end it.',)
+    """
+    return tuple(x for x in _SENTENCE.split(description) if _POWERS.search(x))
+
+
 def pathway(fs: FlowSet, G: nx.DiGraph, step: str) -> Pathway:
     """Everything about ``step`` for the Pathways page; FlowError if the step is unknown."""
     s_id = resolve_step(G, step)
     node = G.nodes[s_id]
     s = node["step"]
     sources = fs.sources
+    # The ends are looked for in the whole system: a hearing in care and protection
+    # can end in adoption. A shallow copy carries the whole graph; G is not changed.
+    if len(fs.flows) > 1 and not G.graph.get("whole"):
+        try:
+            whole = flow_graph(fs, ALL)
+        except Exception:  # an invalid set of flows: the flow's own ends still show
+            whole = None
+        if whole is not None:
+            G = nx.DiGraph(G)
+            G.graph["whole"] = whole
     nxt = tuple(next_steps(G, s_id))
     decs = tuple(_decision(fs, G, d, via) for d, via in decisions_after(G, s_id))
     following = {n.step for n in nxt} | {d.step for d in decs} | {
@@ -352,4 +566,5 @@ def pathway(fs: FlowSet, G: nx.DiGraph, step: str) -> Pathway:
         attendees=tuple(s.attendees), child_and_family=s.child_and_family,
         citations=citations(s.legal_basis, sources), next=nxt, decisions=decs,
         outcomes=_outcomes(G, s_id), deadlines=tuple(deadlines(fs, G, s_id, following)),
-        advice=advice(fs, G, s_id))
+        advice=advice(fs, G, s_id), rights=tuple(rights(fs, G, s_id)),
+        powers=powers(s.description))

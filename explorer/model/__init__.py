@@ -26,6 +26,8 @@ from explorer.model.milestones import ALL_MILESTONES, MILESTONES
 from explorer.model.problems import FlowError, Problem
 from explorer.model.schema import (
     UNIT_DAYS,
+    CaseAttribute,
+    CaseValue,
     Estimate,
     Flow,
     Glossary,
@@ -47,7 +49,8 @@ __all__ = [
     "ALL_MILESTONES", "BOUNDING_KINDS", "CONFIDENCE_WORDS", "GUIDANCE_KINDS", "GUIDANCE_UPPER",
     "KIND_WORDS", "MAX_KINDS", "MILESTONES", "MIN_KINDS", "STATUSES", "STATUS_COLOURS",
     "STATUS_LABELS", "STATUS_WORDS", "STATUTORY_KINDS", "STATUTORY_UPPER", "UNIT_DAYS",
-    "UPPER_KINDS", "WITHHELD", "Estimate", "Flow", "FlowError", "FlowSet", "Glossary", "Lane",
-    "LegalBasis", "Problem", "PublishedDuration", "Share", "Source", "SourceDocument",
-    "Sources", "Stage", "Step", "Term", "Timescale", "Transition", "TransitionTimescale",
+    "UPPER_KINDS", "WITHHELD", "CaseAttribute", "CaseValue", "Estimate", "Flow", "FlowError",
+    "FlowSet", "Glossary", "Lane", "LegalBasis", "Problem", "PublishedDuration", "Share",
+    "Source", "SourceDocument", "Sources", "Stage", "Step", "Term", "Timescale", "Transition",
+    "TransitionTimescale",
 ]

@@ -42,23 +42,30 @@ CONFIDENCE_WORDS: dict[str, str] = {
 }
 
 #: Statuses of a deadline in a case (design.md section 5), in reporting order.
-STATUSES: tuple[str, ...] = ("met", "missed", "overdue", "due_soon", "pending", "too_early")
+#: ``not_recorded``: the clock is running (its FROM date is known), but the sheet has no
+#: column or event for its TO step, so whether it was met cannot be told; or the TO step
+#: is dated and the sheet has no column for the FROM step. Never silent: it is counted.
+STATUSES: tuple[str, ...] = ("met", "missed", "overdue", "due_soon", "pending", "too_early",
+                             "not_recorded")
 #: An item the tracker shows but does not count: a window passed unused, a step gone past.
 WITHHELD = "withheld"
 
 #: Plain words for each status, as tables and tiles show them.
 STATUS_LABELS: dict[str, str] = {
     "met": "Met", "missed": "Missed (late)", "overdue": "Overdue", "due_soon": "Due soon",
-    "pending": "Pending", "too_early": "Too early", WITHHELD: "Not counted",
+    "pending": "Pending", "too_early": "Too early", "not_recorded": "Not in your sheet",
+    WITHHELD: "Not counted",
 }
 #: The same with a symbol, so that no status is told by colour alone.
 STATUS_WORDS: dict[str, str] = {
     "met": "✅ met", "missed": "❌ missed (late)", "overdue": "⚠️ overdue",
     "due_soon": "🔔 due soon", "pending": "⏳ pending", "too_early": "⛔ too early",
+    "not_recorded": "❔ not in your sheet",
     WITHHELD: "· not counted",
 }
 #: One colour per status on every page and chart (each at least 3:1 against white).
 STATUS_COLOURS: dict[str, str] = {
     "met": "#1a7f37", "missed": "#b42318", "overdue": "#b54708", "due_soon": "#8a6d00",
-    "pending": "#475467", "too_early": "#6941c6", WITHHELD: "#6b6b6b",
+    "pending": "#475467", "too_early": "#6941c6", "not_recorded": "#0e6b8c",
+    WITHHELD: "#6b6b6b",
 }

@@ -121,6 +121,27 @@ class Stage(Strict):
 CaseCondition = dict[Id, ShortText | list[ShortText]]
 
 
+class CaseValue(Strict):
+    """One value a case attribute may take, e.g. ``short_break_series``."""
+
+    id: Id
+    name: ShortText
+    description: Text | None = None
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+
+
+class CaseAttribute(Strict):
+    """A fact about a case that decides which rule applies (``applies_when_case``), e.g.
+    the kind of placement, which decides whether the first looked-after review is due in 6
+    weeks (reg 45(2)(a)) or 3 months (reg 45(3)). A caseload gives it as a column named by
+    the id, holding one of the value ids."""
+
+    id: Id
+    name: ShortText
+    description: Text
+    values: list[CaseValue] = Field(min_length=2)
+
+
 class Step(Strict):
     """A step of the process: a node of the flow graph."""
 
@@ -181,7 +202,8 @@ class Timescale(Strict):
     applies_when: Text | None = Field(default=None, description="Conditions on the rule.")
     applies_when_case: CaseCondition | None = Field(
         default=None, description="The rule applies only to a case with these attributes, "
-        "e.g. {placement_type: short_term}; a caseload may give each attribute as a column.")
+        "e.g. {placement_type: short_break_series}; each attribute and value is declared in "
+        "the flow's case_attributes, and a caseload may give each attribute as a column.")
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     confidence: Confidence
     status: RuleStatus = "current"
@@ -328,6 +350,9 @@ class Flow(Strict):
     variant_of: FlowId | None = Field(default=None, description="For a local authority's "
                                       "version of a national flow: the national flow's id.")
     stages: list[Stage] = Field(default_factory=list, description="The phases, in order.")
+    case_attributes: list[CaseAttribute] = Field(
+        default_factory=list, description="Facts about a case that rules' applies_when_case "
+        "conditions name, with the values each may take.")
     lanes: list[Lane] = Field(min_length=1)
     steps: list[Step] = Field(min_length=1)
     transitions: list[Transition] = Field(default_factory=list)

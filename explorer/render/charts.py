@@ -150,3 +150,66 @@ def histogram_chart(frame: pd.DataFrame, *, width: int = 640) -> alt.FacetChart:
         frame["Outcome"])), header=alt.Header(labelAngle=0, labelAlign="left",
                                               labelFontSize=12, labelLimit=360))
     ).resolve_scale(y="independent")
+
+
+# -- outcomes compared (one chart per question, one bar or range per outcome) -----------
+
+#: Room for an outcome's name beside a bar: small enough for a 390 px phone screen.
+OUTCOME_LABEL_LIMIT = 150
+OUTCOME_COLOUR = "#0072B2"
+
+
+def _outcome_y(frame: pd.DataFrame) -> alt.Y:
+    return alt.Y("Outcome:N", sort=list(frame["Outcome"]), title=None,
+                 axis=alt.Axis(labelLimit=OUTCOME_LABEL_LIMIT, labelFontSize=11))
+
+
+def _fit(chart: alt.Chart | alt.LayerChart, rows: int) -> alt.Chart | alt.LayerChart:
+    # fit-x: as wide as the page's column (a phone's too), one row per outcome.
+    return chart.properties(height=max(26 * max(rows, 1), 60),
+                            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def floor_chart(frame: pd.DataFrame) -> alt.Chart:
+    """How long at the least, by law: a bar per outcome (``law_frame``'s rows, in order).
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"Outcome": ["A"], "Minimum by law (days)": [91],
+    ...                   "On the route": ["via X"]})
+    >>> floor_chart(f).to_dict()["mark"]["type"]
+    'bar'
+    """
+    x = "Minimum by law (days)"
+    chart = alt.Chart(frame).mark_bar(color=LIMIT_STYLE[LIMIT_MINIMUM][0]).encode(
+        x=alt.X(f"{x}:Q", title="Least days the law allows"), y=_outcome_y(frame),
+        tooltip=[alt.Tooltip("Outcome:N"), alt.Tooltip(f"{x}:Q"),
+                 alt.Tooltip("On the route:N")])
+    return _fit(chart, len(frame))  # type: ignore[return-value]
+
+
+def practice_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """How long in practice: per outcome, a line from p10 to p90 and a dot at the median."""
+    lo, mid, hi = "Simulated p10 (days)", "Simulated median (days)", "Simulated p90 (days)"
+    data = frame.dropna(subset=[mid])
+    tips = [alt.Tooltip("Outcome:N"), alt.Tooltip("Share of journeys:Q", title="Share (%)"),
+            alt.Tooltip(f"{lo}:Q"), alt.Tooltip(f"{mid}:Q"), alt.Tooltip(f"{hi}:Q")]
+    base = alt.Chart(data)
+    y = _outcome_y(frame)
+    spread = base.mark_rule(color=RANGE_COLOUR, strokeWidth=3).encode(
+        x=alt.X(f"{lo}:Q", title="Simulated days (line: p10 to p90; dot: median)"),
+        x2=f"{hi}:Q", y=y, tooltip=tips)
+    dot = base.mark_point(filled=True, size=90, color=OUTCOME_COLOUR, opacity=1).encode(
+        x=f"{mid}:Q", y=y, tooltip=tips)
+    layered = alt.LayerChart(layer=[spread, dot])
+    return _fit(layered, len(frame))  # type: ignore[return-value]
+
+
+def drift_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Where drift can happen: a bar per outcome of its steps with no time limit."""
+    x = "Steps with no time limit"
+    chart = alt.Chart(frame).mark_bar(color=LIMIT_STYLE[LIMIT_STATUTORY][0]).encode(
+        x=alt.X(f"{x}:Q", title="Steps with no time limit", axis=alt.Axis(tickMinStep=1)),
+        y=_outcome_y(frame),
+        tooltip=[alt.Tooltip("Outcome:N"), alt.Tooltip(f"{x}:Q"), alt.Tooltip("Hearings:Q"),
+                 alt.Tooltip("Court stages:Q")])
+    return _fit(chart, len(frame))  # type: ignore[return-value]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from explorer.graph import dag, step_id
-from explorer.model import Flow, Step, Timescale
+from explorer.model import Flow, Timescale
 from explorer.model.kinds import GUIDANCE_KINDS, STATUTORY_KINDS
 
 #: Light fill and dark border per lane, from the Okabe-Ito colour-blind-safe palette and
@@ -180,6 +180,3 @@ def timescales_touching(G: nx.DiGraph, node: str) -> tuple[list[Timescale], list
             out.append(ts)
     return _dedupe(into), _dedupe(out)
 
-
-def step_of(G: nx.DiGraph, node: str) -> Step:
-    return G.nodes[node]["step"]

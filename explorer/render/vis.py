@@ -70,6 +70,8 @@ class MapOptions:
     search: str = ""
     route: tuple[str, ...] = ()
     show_clocks: bool = True
+    #: Only these steps (a stage chosen on the overview); None: every step.
+    steps: frozenset[str] | None = None
     #: The exported page carries its own filters, search and details panel; inside the
     #: app, Streamlit's controls and panel do that job.
     standalone: bool = True
@@ -158,6 +160,8 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
 
     def shown(n: str) -> bool:
         s = G.nodes[n]["step"]
+        if opts.steps is not None and n not in opts.steps:
+            return False
         if opts.lanes is not None and s.lane not in opts.lanes:
             return False
         return not (opts.tags is not None and not (set(s.tags) & opts.tags))
@@ -169,6 +173,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
     focusing = bool(route_set) or bool(opts.search.strip())
 
+    layout, plan = _screen_layout(G, flows, visible)
     nodes: list[dict[str, Any]] = []
     for n in visible:
         data = G.nodes[n]
@@ -176,17 +181,28 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         lane = lanes.get(s.lane) or LaneInfo(s.lane, s.lane, "#eeeeee", "#555555")
         shape = KIND_SHAPES.get(s.kind, ("box", "", ""))[0]
         is_drift = n in drift
-        label = _wrap(s.name)
+        box = layout.boxes[n]
+        label = "\n".join(box.lines)
         if is_drift:
             label = "⚠ " + label
         if data.get("external"):
             label = "↗ " + label
+        label = KIND_SHAPES.get(s.kind, ("box", "■", ""))[1] + " " + label
         node: dict[str, Any] = {
             "id": n,
             "label": label,
             "title": _node_title(G, n, lanes, is_drift, flows),
-            "shape": shape,
+            "shape": "box",
+            "kindShape": shape,
             "level": level.get(n, 0),
+            # The designed layout, computed in Python (the print draws the same one).
+            "x": round(box.cx * SCREEN_SCALE, 1),
+            "y": round(box.cy * SCREEN_SCALE, 1),
+            "fixed": True,
+            "widthConstraint": {"minimum": round(box.w * SCREEN_SCALE, 1),
+                                "maximum": round(box.w * SCREEN_SCALE, 1)},
+            "heightConstraint": {"minimum": round(box.h * SCREEN_SCALE, 1)},
+            "stage": plan.get(n, ""),
             "color": {"background": lane.fill, "border": lane.border,
                       "highlight": {"background": "#ffffff", "border": "#000000"},
                       "hover": {"background": lane.fill, "border": "#000000"}},
@@ -199,8 +215,6 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             "name": s.name,
             "drift": is_drift,
         }
-        if shape in ("dot", "diamond", "hexagon", "triangle", "triangleDown"):
-            node["size"] = 16
         if is_drift or data.get("external"):
             node["shapeProperties"] = {"borderDashes": [5, 4]}
         if s.kind == "outcome":
@@ -210,7 +224,6 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             node["opacity"] = 1.0 if hit else 0.3
             if hit:
                 node["borderWidth"] = 5
-                node["font"] = {"bold": {"size": 15}}
                 node["label"] = ("» " if n in route_set else "🔍 ") + node["label"]
         nodes.append(node)
 
@@ -226,7 +239,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             "id": f"t:{u}>{v}",
             "from": u,
             "to": v,
-            "label": _edge_text(ed.get("label"), tss, repeat),
+            "text": _edge_text(ed.get("label"), tss, repeat),
             "title": _edge_title(G, u, v, ed.get("label"), tss, ed),
             "arrows": "to",
             "strength": strength,
@@ -254,7 +267,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
                 "id": f"c:{a}>{b}:{ts.kind}:{ts.limit}:{ts.unit}",
                 "from": a,
                 "to": b,
-                "label": "◷ " + _wrap(timescale_label(ts), 24),
+                "text": "◷ " + timescale_label(ts),
                 "title": _timescale_text(ts, G),
                 "arrows": {"to": {"enabled": True, "type": "bar"}},
                 "smooth": {"enabled": True, "type": "curvedCCW", "roundness": 0.25},
@@ -284,7 +297,30 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
         "total_steps": G.number_of_nodes(),
         "drift_count": len(drift & vis_set),
+        "regions": [{"title": r.title, "x": round(r.x * SCREEN_SCALE, 1),
+                     "y": round(r.y * SCREEN_SCALE, 1), "w": round(r.w * SCREEN_SCALE, 1),
+                     "h": round(r.h * SCREEN_SCALE, 1)} for r in layout.regions],
     }
+
+
+#: Screen pixels per layout point: the layout's 6 pt text becomes 13 px on screen.
+SCREEN_SCALE = 2.2
+
+
+def _screen_layout(G: nx.DiGraph, flows: dict[str, Flow], visible: Sequence[str]
+                   ) -> tuple[Any, dict[str, str]]:
+    """The layout of the visible steps (laid out afresh: a filter leaves no gaps)."""
+    from explorer.render.layout import flow_layout
+    from explorer.render.overview import stage_plan
+
+    plan = stage_plan(G, flows)
+    H = G.subgraph(visible)
+    layout = flow_layout(H, flows, plan=plan, fit=(1400.0, 900.0)) if visible else None
+    if layout is None:
+        from explorer.render.layout import Layout
+
+        layout = Layout("stages", {}, (), (), 0.0, 0.0, 6.0, 7.0, 3.0, 6.0, 7.5, "sans")
+    return layout, {n: s.name for s in plan for n in s.steps}
 
 
 def _unique_ids(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -343,24 +379,19 @@ def vis_options() -> dict[str, Any]:
     face = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
     return {
         "autoResize": True,
-        "layout": {"hierarchical": {
-            "enabled": True, "direction": "LR", "sortMethod": "directed",
-            "levelSeparation": 260, "nodeSpacing": 120, "treeSpacing": 160,
-            "blockShifting": True, "parentCentralization": True,
-            # Edge minimisation costs ~0.4 s on the whole system for little gain.
-            "edgeMinimization": False,
-        }},
+        # Positions come from explorer.render.layout (x, y on every node).
+        "layout": {"hierarchical": {"enabled": False}, "randomSeed": 1},
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False,
                         "keyboard": {"enabled": False}, "multiselect": False,
                         "zoomView": True, "dragView": True},
-        "nodes": {"font": {"face": face, "size": 14, "color": "#111111", "multi": False},
-                  "margin": 8, "widthConstraint": {"maximum": 190}},
+        "nodes": {"font": {"face": face, "size": 13, "color": "#111111", "multi": False},
+                  "margin": 4, "shape": "box"},
         "edges": {"font": {"face": face, "size": 11, "color": "#111111", "strokeWidth": 0,
                            "background": "rgba(255,255,255,0.9)", "align": "horizontal",
                            "multi": False},
                   "smooth": {"enabled": True, "type": "cubicBezier",
-                             "forceDirection": "horizontal", "roundness": 0.45},
+                             "forceDirection": "vertical", "roundness": 0.4},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}}},
     }
 
@@ -426,7 +457,19 @@ body.standalone #info{display:block}
 div.vis-tooltip{position:absolute;visibility:hidden;padding:6px;white-space:pre-wrap;
   max-width:360px;background:#fffbe6;border:1px solid #777;border-radius:3px;color:#000;
   font-size:13px;box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}
+@media print{
+  .controls,.toolbar,#info{display:none !important}
+  #map{height:170mm;border:none}
+  header p{color:#000}
+  @page{size:A3 landscape;margin:10mm}
+}
 .sr-only{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.toolbar{display:flex;gap:6px;align-items:center;padding:4px 10px;border-bottom:1px solid #ccc}
+.toolbar button{min-width:32px;min-height:28px;font-size:14px;border:1px solid #555;
+  background:#fff;color:#111;border-radius:3px;cursor:pointer}
+.toolbar button:focus-visible{outline:3px solid #0072b2;outline-offset:1px}
+.toolbar .status{font-size:13px;color:#222;overflow:hidden;white-space:nowrap;
+  text-overflow:ellipsis;max-width:80%}
 """
 
 _JS = r"""
@@ -487,17 +530,143 @@ _JS = r"""
     }
   }
   function readable() {
-    // A whole flow fitted into the frame is a thin line of dots: start instead at its
-    // left end at a scale where the names can be read (scroll out to see it all).
-    if (!network || network.getScale() >= 0.45) { return; }
+    // The whole flow fitted into the frame is too small to read: start instead at its
+    // top-left corner at a readable scale ("Fit" shows it all).
+    if (!network || network.getScale() >= 0.7) { return; }
     var ids = nodeView.getIds();
     if (!ids.length) { return; }
-    var pos = network.getPositions(ids), minX = Infinity, y = 0;
-    ids.forEach(function (i) { if (pos[i].x < minX) { minX = pos[i].x; y = pos[i].y; } });
-    var w = container.clientWidth || 800;
-    network.moveTo({position: {x: minX + (w / 2 - 80) / 0.7, y: y}, scale: 0.7,
-                    animation: false});
+    var pos = network.getPositions(ids), minX = Infinity, minY = Infinity;
+    ids.forEach(function (i) { minX = Math.min(minX, pos[i].x); minY = Math.min(minY, pos[i].y); });
+    var w = container.clientWidth || 800, h = container.clientHeight || 600;
+    network.moveTo({position: {x: minX - 120 + w / 2 / 0.8, y: minY - 80 + h / 2 / 0.8},
+                    scale: 0.8, animation: false});
   }
+  function drawRegions(ctx) {
+    if (!current || !current.regions) { return; }
+    ctx.save();
+    current.regions.forEach(function (r) {
+      ctx.fillStyle = "#f4f4f4";
+      ctx.strokeStyle = "#b0b0b0";
+      ctx.lineWidth = 1;
+      ctx.fillRect(r.x, r.y, r.w, r.h);
+      ctx.strokeRect(r.x, r.y, r.w, r.h);
+      ctx.fillStyle = "#111111";
+      ctx.font = "bold 15px system-ui, Arial, sans-serif";
+      ctx.textBaseline = "top";
+      ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
+    });
+    ctx.restore();
+  }
+  // Keyboard: arrows move between connected steps, Enter opens the details, + and -
+  // zoom, 0 fits. The live region says where the selection is (the text alternative).
+  var cursor = null;
+  function announce(id) {
+    var n = nodes.get(id);
+    text("map-status", n ? "Selected: " + n.name + ". " + n.title : "");
+  }
+  function neighbours(id, forward) {
+    var edgesOf = edgeView.get({filter: function (e) {
+      return (forward ? e.from : e.to) === id && e.edgeKind !== "clock"; }});
+    var out = edgesOf.map(function (e) { return forward ? e.to : e.from; });
+    var pos = network.getPositions(out);
+    out.sort(function (a, b) { return (pos[a].x - pos[b].x) || (pos[a].y - pos[b].y); });
+    return out.filter(function (v, i) { return out.indexOf(v) === i && nodeView.get(v); });
+  }
+  function moveTo(id) {
+    cursor = id;
+    network.selectNodes([id]);
+    showInfo(id);
+    announce(id);
+    var p = network.canvasToDOM(network.getPositions([id])[id]);
+    if (p.x < 60 || p.y < 60 || p.x > container.clientWidth - 60 ||
+        p.y > container.clientHeight - 60) {
+      network.focus(id, {scale: Math.max(network.getScale(), 0.8), animation: false});
+    }
+  }
+  function onKey(ev) {
+    if (!network) { return; }
+    var k = ev.key;
+    var ids = nodeView.getIds();
+    if (!ids.length) { return; }
+    if (!cursor || !nodeView.get(cursor)) {
+      var sel = network.getSelectedNodes();
+      cursor = sel.length ? sel[0] : null;
+    }
+    if (k === "+" || k === "=" || k === "-" || k === "_") {
+      var f = (k === "+" || k === "=") ? 1.25 : 0.8;
+      network.moveTo({scale: Math.min(3, Math.max(0.05, network.getScale() * f)),
+                      animation: false});
+      ev.preventDefault();
+      return;
+    }
+    if (k === "0") { network.fit({animation: false}); ev.preventDefault(); return; }
+    if (k === "Enter" || k === " ") {
+      if (cursor) { clicked(cursor); }
+      ev.preventDefault();
+      return;
+    }
+    if (["ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight"].indexOf(k) < 0) { return; }
+    ev.preventDefault();
+    if (!cursor) {
+      var pos0 = network.getPositions(ids);
+      ids.sort(function (a, b) { return (pos0[a].x - pos0[b].x) || (pos0[a].y - pos0[b].y); });
+      moveTo(String(ids[0]));
+      return;
+    }
+    var next = null;
+    if (k === "ArrowDown") { next = neighbours(cursor, true)[0]; }
+    if (k === "ArrowUp") { next = neighbours(cursor, false)[0]; }
+    if (k === "ArrowLeft" || k === "ArrowRight") {
+      // Siblings: the other steps that follow the same step (or, at a start, lead to
+      // the same step), in order across the map.
+      var preds = neighbours(cursor, false);
+      var sib = preds.length ? neighbours(preds[0], true) : neighbours(cursor, true);
+      var i = sib.indexOf(cursor);
+      if (sib.length > 1) {
+        next = k === "ArrowRight" ? sib[(i + 1) % sib.length]
+                                  : sib[(i - 1 + sib.length) % sib.length];
+      } else {
+        next = neighbours(cursor, k === "ArrowRight")[0];
+      }
+    }
+    if (next) { moveTo(String(next)); }
+  }
+  function clicked(id) {
+    showInfo(id);
+    announce(id);
+    if (window.parent && window.parent !== window) {
+      window.parent.postMessage({type: "__CLICK__", id: id}, "*");
+    }
+  }
+  // Printing: the whole map, fitted to the sheet, not just the part on screen.
+  var screenHeight = null;
+  window.addEventListener("beforeprint", function () {
+    if (!network) { return; }
+    screenHeight = container.style.height;
+    container.style.height = "170mm";
+    network.setSize("100%", container.clientHeight + "px");
+    network.redraw();
+    network.fit({animation: false});
+  });
+  window.addEventListener("afterprint", function () {
+    if (!network) { return; }
+    container.style.height = screenHeight || "";
+    network.setSize("100%", container.clientHeight + "px");
+    network.redraw();
+  });
+  container.setAttribute("tabindex", "0");
+  container.addEventListener("keydown", onKey);
+  function button(id, fn) {
+    var b = document.getElementById(id);
+    if (b) { b.addEventListener("click", fn); }
+  }
+  button("zoom-fit", function () { if (network) { network.fit({animation: false}); } });
+  button("zoom-in", function () {
+    if (network) { network.moveTo({scale: network.getScale() * 1.25, animation: false}); }
+  });
+  button("zoom-out", function () {
+    if (network) { network.moveTo({scale: network.getScale() * 0.8, animation: false}); }
+  });
   function legend(lanes) {
     var ul = document.getElementById("lane-legend");
     if (!ul) { return; }
@@ -519,8 +688,9 @@ _JS = r"""
     text("map-title", data.title);
     text("map-summary", data.summary);
     document.title = data.title;
-    container.setAttribute("aria-label", data.title + ": a left-to-right map of the steps; " +
-      "a text outline and a table of steps are given beside it");
+    container.setAttribute("aria-label", data.title + ": a map of the steps, stage by " +
+      "stage. Arrow keys move between connected steps, Enter opens a step's details, " +
+      "+ and - zoom, 0 fits; a text outline and a table of steps are given beside it");
     legend(data.lanes);
     // Fresh data sets handed over in one setData: clearing and refilling the ones the
     // network watches would lay the whole map out again at every step.
@@ -532,11 +702,10 @@ _JS = r"""
       network.on("click", function (p) {
         if (!p.nodes || !p.nodes.length) { return; }
         var id = String(p.nodes[0]);
-        showInfo(id);
-        if (window.parent && window.parent !== window) {
-          window.parent.postMessage({type: "__CLICK__", id: id}, "*");
-        }
+        cursor = id;
+        clicked(id);
       });
+      network.on("beforeDrawing", drawRegions);
       network.on("afterDrawing", function () {
         document.body.setAttribute("data-map-ready", "1");
       });
@@ -658,7 +827,11 @@ def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] 
         f'</head><body class="{"standalone" if standalone else "embedded"}">'
         f'<header><h1 id="map-title">{e(title)}</h1><p id="map-summary">{e(summary)}</p>'
         f"</header>{controls}"
-        f'<div id="wrap"><div id="map" role="img" aria-label="{e(title)}"></div>'
+        '<div class="toolbar"><button type="button" id="zoom-fit">Fit</button>'
+        '<button type="button" id="zoom-in" aria-label="Zoom in">+</button>'
+        '<button type="button" id="zoom-out" aria-label="Zoom out">−</button>'
+        '<span id="map-status" class="status" aria-live="polite"></span></div>'
+        f'<div id="wrap"><div id="map" role="application" aria-label="{e(title)}"></div>'
         '<aside id="info" aria-live="polite">Click a step for its details.</aside></div>'
         f"{_legend_html()}{embedded}"
         f"<script>{js}</script>"

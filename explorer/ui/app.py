@@ -1,18 +1,28 @@
-"""Navigation: one st.Page per page, in sections by audience, each given the loaded flows."""
+"""Navigation: one st.Page per page, in sections by audience, each given the loaded flows.
+
+The start page is the default (served at the app's root). Streamlit gives the default page
+no URL path of its own, so ``/home`` and ``/start`` are hidden pages that show it too, and
+every page answers to its title as well as to its path (``/your-own-flow``): whatever
+page name is typed in the address bar opens that page, never "Page not found".
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
-from explorer.ui.common import guarded
+from explorer.ui.common import guarded, register_pages
 from explorer.ui.data import shipped_flowset
-from explorer.ui.pages import PageSpec, sections
+from explorer.ui.pages import PAGES, PageSpec, sections
+
+#: Extra URL paths of the start page (the default page itself is served at the root).
+HOME_ALIASES: tuple[str, ...] = ("home", "start")
 
 
-def _page_runner(spec: PageSpec) -> Callable[[], None]:
+def _page_runner(spec: PageSpec, alias: str = "") -> Callable[[], None]:
     def run() -> None:
         try:
             fs, _ = shipped_flowset()
@@ -21,19 +31,51 @@ def _page_runner(spec: PageSpec) -> Callable[[], None]:
             return
         guarded(spec.render, fs)
 
-    run.__name__ = f"page_{spec.url_path.replace('-', '_')}"
+    # Streamlit tells pages apart by their function's name when no path is given.
+    run.__name__ = f"page_{(alias or spec.url_path).replace('-', '_')}"
     return run
 
 
+def slug(title: str) -> str:
+    """A page title as a URL path.
+
+    >>> slug("Your own flow")
+    'your-own-flow'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
+
+
+def aliases(spec: PageSpec, *, default: bool) -> list[str]:
+    """The hidden extra URL paths a page answers to (its title's slug, home's names)."""
+    if default:  # served at the root; its own path and the home names are aliases
+        return list(dict.fromkeys((spec.url_path, *HOME_ALIASES, slug(spec.title))))
+    title = slug(spec.title)
+    return [title] if title and title != spec.url_path else []
+
+
 def build_navigation() -> Any:
-    first = True
     menu: dict[str, list[Any]] = {}
+    by_path: dict[str, Any] = {}
+    hidden: list[Any] = []
+    default_spec = PAGES[0]
     for section, specs in sections().items():
         menu[section] = []
         for spec in specs:
-            menu[section].append(st.Page(_page_runner(spec), title=spec.title, icon=spec.icon,
-                                         url_path=spec.url_path, default=first))
-            first = False
+            default = spec is default_spec
+            # The default page's own path is left to Streamlit (it is served at the
+            # root), so that path can be one of its hidden aliases.
+            page = st.Page(_page_runner(spec), title=spec.title, icon=spec.icon,
+                           url_path=None if default else spec.url_path, default=default)
+            menu[section].append(page)
+            by_path[spec.url_path] = page
+            for alias in aliases(spec, default=default):
+                hidden.append(st.Page(_page_runner(spec, alias), title=spec.title,
+                                      icon=spec.icon, url_path=alias, visibility="hidden"))
+    if hidden:
+        # Hidden pages are in the menu's last section but never shown in it.
+        last = list(menu)[-1]
+        menu[last].extend(hidden)
+    register_pages(by_path)
     st.sidebar.caption("A learning and planning aid, not legal advice. Works offline; "
                        "nothing you upload is stored.")
     return st.navigation(menu)

@@ -99,3 +99,26 @@ def flow_label(fs: FlowSet, flow_id: str) -> str:
         return "The whole system (all flows)"
     flow = fs.flows.get(flow_id)
     return flow.title if flow is not None else flow_id
+
+
+#: The app's pages by URL path, registered by :func:`explorer.ui.app.build_navigation`.
+_PAGES: dict[str, Any] = {}
+
+
+def register_pages(pages: dict[str, Any]) -> None:
+    """Remember the navigation's ``st.Page`` objects so pages can link to each other."""
+    _PAGES.clear()
+    _PAGES.update(pages)
+
+
+def page_link(url_path: str, label: str, *, icon: str | None = None) -> None:
+    """A link to another page of the app; plain text outside the navigation (page tests)."""
+    target = _PAGES.get(url_path)
+    if target is not None:
+        try:
+            st.page_link(target, label=label, icon=icon)
+            return
+        except Exception:  # not this run's navigation (a test runs one page alone)
+            pass
+    st.markdown(f"{icon + ' ' if icon else '→ '}{md(label)}")
+

@@ -24,7 +24,6 @@ from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from explorer.io.yamlsafe import read_file_bytes
 from explorer.model.flowset import FlowSet
 from explorer.render.common import LaneInfo
-from explorer.render.vis import MapOptions, map_data, map_data_json
 
 T = TypeVar("T")
 
@@ -156,33 +155,6 @@ def _peek_id(raw: bytes) -> str | None:
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
         return doc.data["id"]
     return None
-
-
-def cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
-                    tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                    show_clocks: bool, fs: FlowSet) -> str:
-    """The map data for a flow and options; keyed on the flows' digest, not the object."""
-    key = (digest, flow_id, lanes, tags, search, route, show_clocks)
-    if is_shared(digest):
-        return _shared_map_json(*key, fs)
-    return session_cached("map", key, lambda: _map_json(*key, fs))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _shared_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
-                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                     show_clocks: bool, _fs: FlowSet) -> str:
-    return _map_json(digest, flow_id, lanes, tags, search, route, show_clocks, _fs)
-
-
-def _map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
-              tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-              show_clocks: bool, fs: FlowSet) -> str:
-    opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
-                      tags=None if tags is None else frozenset(tags), search=search,
-                      route=route, show_clocks=show_clocks, standalone=False)
-    # map_data reads the graph only, so the cached one serves.
-    return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 
 @dataclass(frozen=True)

@@ -23,19 +23,17 @@ from explorer.model.problems import FlowError
 from explorer.model.wording import timescale_label
 from explorer.render.common import edge_timescales, graph_lanes
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
+from explorer.render.overview import Overview, overview, overview_json
+from explorer.render.printing import print_map
+from explorer.render.vis import MapOptions, map_data, map_data_json
 from explorer.ui.common import flow_label, md, query_param, set_query_params
-from explorer.ui.data import (
-    FlowView,
-    cached_map_json,
-    cached_outline,
-    cached_view,
-    is_shared,
-    session_cached,
-)
+from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared, session_cached
 from explorer.ui.details import render_details
-from explorer.ui.map_component import clicked_value, flow_map
+from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
 
 NO_STEP = ""
+ALL_STAGES = ""
+VIEWS = ("Stages (overview)", "Steps (map)")
 MAX_ROUTES = 12
 #: Seconds a route listing for the highlight may take before it stops (the count is exact).
 ROUTE_BUDGET_S = 2.0
@@ -66,6 +64,7 @@ def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
     step = query_param("step")
     if step:
         st.session_state[k.step] = step
+        st.session_state[k.view] = VIEWS[1]
     route = query_param("route")
     if route:
         st.session_state[k.route_param] = tuple(r for r in route.split(",") if r)
@@ -131,13 +130,24 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         st.rerun()
     # The graph and its look-ups are cached on the flows' content: a widget change
     # reruns this script, and rebuilding the whole system each time cost most of it.
+    if st.session_state.get(k.view) not in VIEWS:
+        st.session_state[k.view] = VIEWS[0]
+    mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
+                    help="The stages of the process at a glance, or every step on a map")
+    ov = _cached_overview(digest, flow_id, fs)
+    if mode == VIEWS[0]:
+        stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
+                       on_pick=lambda: _on_stage_pick(k))
+        if deep_links:
+            set_query_params(flow=flow_id, step=None, route=None)
+        return
     view = cached_view(digest, flow_id, fs)
     G = view.G
     lane_names = view.lane_names
     tags = list(view.tags)
     _clean_multiselect(k.lanes, list(lane_names))
     _clean_multiselect(k.tags, tags)
-    with c2:
+    with st.container():
         f1, f2 = st.columns(2)
         sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
                                    format_func=lambda x: lane_names.get(x, x),
@@ -150,6 +160,15 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                            placeholder="e.g. grounds hearing").strip()
     show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
                               key=k.clocks)
+
+    stage_keys = [s.key for s in ov.stages]
+    if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
+        st.session_state[k.stage] = ALL_STAGES
+    stage_names = {s.key: f"{i + 1}. {s.name}" for i, s in enumerate(ov.stages)}
+    b1, b2 = st.columns([1, 3])
+    b1.button("← Back to the overview", key=k.back, on_click=_back, args=(k,))
+    stage_key = b2.selectbox("Focus a stage", [ALL_STAGES, *stage_keys], key=k.stage,
+                             format_func=lambda x: stage_names.get(x, "All stages"))
 
     route = _route_controls(view, k)
     order = list(view.order)
@@ -175,7 +194,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
 
     lanes_key = tuple(sorted(sel_lanes)) if sel_lanes else None
     tags_key = tuple(sorted(sel_tags)) if sel_tags else None
-    drawn = _drawn_steps(view, sel_lanes, sel_tags)
+    drawn = _drawn_steps(view, sel_lanes, sel_tags, _stage_steps(ov, stage_key or None))
     title = f"Map of {flow_label(fs, flow_id)}"
 
     left, right = st.columns([3, 2], gap="medium")
@@ -188,8 +207,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                        "lanes or tags above to draw part of it, or read the outline and "
                        "the table of steps below.")
         else:
-            data_json = cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
-                                        show_clocks, fs)
+            data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
+                                  show_clocks, stage_key or None, fs)
             flow_map(data_json, title=title, key=k.map, selected=selected,
                      height=FRAME_HEIGHT, on_click=lambda: _on_map_click(k))
     with right:
@@ -209,21 +228,89 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         set_query_params(flow=flow_id, step=selected, route=",".join(route) or None)
 
 
-def _drawn_steps(view: FlowView, lanes: list[str], tags: list[str]) -> int:
+def _drawn_steps(view: FlowView, lanes: list[str], tags: list[str],
+                 steps: frozenset[str] | None) -> int:
     """How many steps the map would draw with these filters (as map_data filters)."""
-    if not lanes and not tags:
+    if not lanes and not tags and steps is None:
         return len(view.order)
     lane_set, tag_set = set(lanes), set(tags)
     n = 0
     for v in view.order:
         step = view.G.nodes[v]["step"]
-        if (not lane_set or step.lane in lane_set) and (not tag_set or tag_set & set(step.tags)):
+        if ((not lane_set or step.lane in lane_set) and (not tag_set or tag_set & set(step.tags))
+                and (steps is None or v in steps)):
             n += 1
     return n
 
 
+def _stage_steps(ov: Overview, stage_key: str | None) -> frozenset[str] | None:
+    if not stage_key:
+        return None
+    return next((frozenset(s.steps) for s in ov.stages if s.key == stage_key), None)
+
+
 def _go(k: Keys, node: str) -> None:
     st.session_state[k.step] = node
+
+
+def _back(k: Keys) -> None:
+    st.session_state[k.view] = VIEWS[0]
+
+
+def _on_stage_pick(k: Keys) -> None:
+    key = picked_value(k.overview)
+    if key:
+        st.session_state[k.view] = VIEWS[1]
+        st.session_state[k.stage] = key
+        st.session_state[k.step] = NO_STEP
+
+
+def _overview_height(ov: Overview) -> int:
+    # Four cards a row at 1366 px with the sidebar open; each row about 118 px.
+    rows = -(-len(ov.stages) // 4)
+    return 40 + rows * 100
+
+
+def _cached_overview(digest: str, flow_id: str, fs: FlowSet) -> Overview:
+    """The stage overview: shared for the shipped flows, kept in the session for an upload."""
+    if is_shared(digest):
+        return _shared_overview(digest, flow_id, fs)
+    return session_cached("overview", (digest, flow_id),
+                          lambda: overview(cached_view(digest, flow_id, fs).G, fs.flows))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shared_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
+    return overview(cached_view(digest, flow_id, _fs).G, _fs.flows)
+
+
+def _map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+              tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+              show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+    """The step map's data; an upload's stays in its session (never a shared cache)."""
+    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key)
+    if is_shared(digest):
+        return _cached_map_json(*key, fs)
+    return session_cached("map", key, lambda: _build_map_json(*key, fs))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+                     show_clocks: bool, stage_key: str | None, _fs: FlowSet) -> str:
+    """The step map's data for a flow, filters and stage; keyed on the flows' digest."""
+    return _build_map_json(digest, flow_id, lanes, tags, search, route, show_clocks,
+                           stage_key, _fs)
+
+
+def _build_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+                    tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+                    show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+    steps = _stage_steps(_cached_overview(digest, flow_id, fs), stage_key)
+    opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
+                      tags=None if tags is None else frozenset(tags), search=search,
+                      route=route, show_clocks=show_clocks, standalone=False, steps=steps)
+    return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 
 def _on_map_click(k: Keys) -> None:
@@ -359,6 +446,19 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
     st.caption("The HTML map works offline on its own, with its own filters and search.")
     cols = st.columns(len(FORMATS))
     names = {"html": "HTML map", "mermaid": "Mermaid", "graphml": "GraphML", "json": "JSON"}
+    p1, p2, p3 = st.columns(3)
+    paper = p1.selectbox("Paper", ("a3", "a4", "a2", "a1", "a0"), key=k.paper,
+                         format_func=str.upper)
+    orient = p2.selectbox("Orientation", ("landscape", "portrait"), key=k.orient)
+    with p3:
+        st.download_button("Download the printed map (PDF)",
+                           _deferred_print(fs, flow_id, "pdf", paper, orient),
+                           file_name=f"{flow_id}-{paper}.pdf", mime="application/pdf",
+                           key=f"{k.export}_pdf", on_click="ignore")
+        st.download_button("Download the printed map (SVG)",
+                           _deferred_print(fs, flow_id, "svg", paper, orient),
+                           file_name=f"{flow_id}-{paper}.svg", mime="image/svg+xml",
+                           key=f"{k.export}_svg", on_click="ignore")
     for col, fmt in zip(cols, FORMATS, strict=True):
         # Deferred: a file is built only when its button is pressed, so a rerun does not
         # ship a megabyte of exports to the browser.
@@ -370,5 +470,23 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
 def _deferred(fs: FlowSet, flow_id: str, fmt: str) -> Callable[[], bytes]:
     def build() -> bytes:
         return export_text(fs, flow_id, fmt).encode("utf-8")
+
+    return build
+
+
+def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
+                    ) -> Callable[[], bytes]:
+    def build() -> bytes:
+        # An SVG is one sheet: when the map does not fit the chosen paper at 6 pt, the
+        # next bigger paper that fits is used (a PDF adds a page per stage instead).
+        papers = ["a4", "a3", "a2", "a1", "a0"]
+        for size in papers[papers.index(paper):]:
+            try:
+                return print_map(fs, flow_id, fmt, paper=size,  # type: ignore[arg-type]
+                                 orientation=orient)  # type: ignore[arg-type]
+            except FlowError:
+                continue
+        return print_map(fs, flow_id, "pdf", paper=paper,  # type: ignore[arg-type]
+                         orientation=orient)  # type: ignore[arg-type]
 
     return build

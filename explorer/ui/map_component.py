@@ -134,3 +134,103 @@ def clicked_value(key: str) -> str | None:
         return None
     value = state.get("clicked") if hasattr(state, "get") else getattr(state, "clicked", None)
     return value if isinstance(value, str) else None
+
+
+OVERVIEW_NAME = "permanence_explorer_stages"
+
+# Built with textContent only: the stage names and summaries come from YAML.
+_OVERVIEW_JS = """
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const d = data || {};
+  let root = parentElement.querySelector(".stages");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "stages";
+    parentElement.appendChild(root);
+  }
+  if (root.__json === d.json) { return () => {}; }
+  root.__json = d.json;
+  while (root.firstChild) { root.removeChild(root.firstChild); }
+  const ov = JSON.parse(d.json || "{}");
+  const list = document.createElement("ol");
+  list.className = "grid";
+  list.setAttribute("aria-label", "Stages of " + (ov.title || "the flow") + ", in order");
+  (ov.stages || []).forEach((s, i) => {
+    const li = document.createElement("li");
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "stage";
+    b.dataset.key = s.key;
+    const h = document.createElement("span");
+    h.className = "name";
+    h.textContent = (i + 1) + ". " + s.name;
+    b.appendChild(h);
+    const p = document.createElement("span");
+    p.className = "summary";
+    p.textContent = s.summary;
+    b.appendChild(p);
+    s.facts.forEach((f) => {
+      const q = document.createElement("span");
+      q.className = "fact";
+      q.textContent = f;
+      b.appendChild(q);
+    });
+    b.title = s.tooltip;
+    b.addEventListener("click", () => setTriggerValue("picked", s.key));
+    li.appendChild(b);
+    list.appendChild(li);
+  });
+  root.appendChild(list);
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = ov.note || "";
+  root.appendChild(note);
+  return () => {};
+}
+"""
+
+_OVERVIEW_CSS = """
+.stages { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  color: #111; }
+.stages .grid { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px;
+  grid-template-columns: repeat(auto-fill, minmax(205px, 1fr)); }
+.stages .stage { width: 100%; height: 100%; min-height: 24px; text-align: left;
+  background: #f4f6f8; color: #111; border: 1px solid #6b7280; border-radius: 6px;
+  padding: 3px 7px; cursor: pointer; display: flex; flex-direction: column; gap: 1px;
+  font: inherit; }
+.stages .stage:hover { background: #e6eef7; border-color: #0b4f8a; }
+.stages .stage:focus-visible { outline: 3px solid #0b4f8a; outline-offset: 2px; }
+.stages .name { font-weight: 700; font-size: 13px; line-height: 1.2; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.stages .summary { font-size: 12px; line-height: 1.25; display: -webkit-box;
+  -webkit-line-clamp: 1; -webkit-box-orient: vertical; overflow: hidden; }
+.stages .fact { font-size: 12px; line-height: 1.25; color: #1f2937; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.stages .note { font-size: 12px; color: #1f2937; margin: 4px 0 0 0; }
+"""
+
+_overview: Callable[..., Any] | None = None
+
+
+def stage_overview(overview_json: str, *, key: str, height: int,
+                   on_pick: Callable[[], None] | None = None) -> Any:
+    """The stage overview: one button a stage; ``on_pick`` runs when one is chosen.
+
+    ``overview_json`` is :func:`explorer.render.overview.overview_json` of the graph.
+    """
+    global _overview
+    if _overview is None:
+        _overview = st.components.v2.component(OVERVIEW_NAME, js=_OVERVIEW_JS,
+                                               css=_OVERVIEW_CSS)
+    return _overview(key=key, data={"json": overview_json}, height=height,
+                     on_picked_change=on_pick or (lambda: None))
+
+
+def picked_value(key: str) -> str | None:
+    """The stage key a click on the overview sent, read inside ``on_pick``."""
+    state = st.session_state.get(key)
+    if state is None:
+        return None
+    value = state.get("picked") if hasattr(state, "get") else getattr(state, "picked", None)
+    return value if isinstance(value, str) else None

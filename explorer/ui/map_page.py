@@ -13,11 +13,14 @@ TITLE = "Map"
 
 
 def render(fs: FlowSet) -> None:
+    # The stage overview must fit a 1366x768 window with the sidebar open: less of
+    # Streamlit's top padding on this page.
+    st.html("<style>.stMainBlockContainer{padding-top:2.2rem}</style>")
     st.title("Map of the flows", anchor=False)
-    st.markdown("Each step of Scotland's child care and protection and permanence "
-                "processes, left to right, coloured by who acts and shaped by kind of step. "
-                "Lines carry the time limits; ⚠ marks a step no time limit covers. "
-                "A learning and planning aid, not legal advice.")
+    st.markdown("Scotland's child care and protection and permanence processes, stage by "
+                "stage: choose a stage to see its steps, coloured by who acts, with the time "
+                "limits on the lines; ⚠ marks a step no time limit covers. A learning and "
+                "planning aid, not legal advice.")
     show_problems(fs.problems, heading="Some shipped flow files have problems",
                   root=str(flows_dir()))
     if not fs.flows:

@@ -1,4 +1,4 @@
-"""The app's pages, in menu order, grouped by who they are for.
+"""The app's pages, in menu order, grouped by who they are for; the first is the start page.
 
 Every page is a module with ``render(fs)``; the list is explicit, so a page that fails to
 import fails the app's tests, never silently drops out of the menu.
@@ -12,6 +12,7 @@ from typing import Any
 
 from explorer.ui import (
     glossary_page,
+    home_page,
     learn_page,
     map_page,
     pathways_page,
@@ -34,6 +35,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Start", home_page.render, "home", "🏠", "Start"),
     PageSpec("Map", map_page.render, "map", "🗺️", "The system"),
     PageSpec("Learn", learn_page.render, "learn", "🎓", "Trainees"),
     PageSpec("Pathways", pathways_page.render, "pathways", "🔀", "Panel members"),

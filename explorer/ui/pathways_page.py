@@ -6,6 +6,8 @@ URL carries ``flow`` and ``step`` so a view can be shared.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import networkx as nx
 import pandas as pd
 import streamlit as st
@@ -18,11 +20,13 @@ from explorer.learning.pathways import (
     Decision,
     Outcome,
     Pathway,
+    Right,
     default_step,
     hearing_steps,
     pathway,
 )
 from explorer.model.flowset import FlowSet
+from explorer.render.common import KIND_SHAPES
 from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.details import safe_url
 
@@ -31,6 +35,23 @@ K_FLOW = "pathways_flow"
 K_STEP = "pathways_step"
 K_ONLY = "pathways_only_hearings"
 K_INIT = "pathways_inited"
+K_DATE = "pathways_decision_date"
+K_PRINT = "pathways_print"
+
+#: Printing a hearing's page: the menu, toolbar and controls are left out and the
+#: summary fits one page. Static CSS (no text from a flow or an upload goes in).
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], .stButton, .stSelectbox, .stCheckbox,
+  .stDateInput, .stToggle, [data-testid="stDecoration"] { display: none !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stAppViewContainer"] { font-size: 10pt; }
+  h1 { font-size: 16pt !important; } h2, h3 { font-size: 12pt !important; }
+  details { break-inside: avoid; }
+  @page { size: A4; margin: 12mm; }
+}
+</style>"""
 #: Outcomes listed per option: the rest are summed, so a long tail does not bury the table.
 TOP_OUTCOMES = 5
 
@@ -106,7 +127,8 @@ def _outcomes_table(outcomes: tuple[Outcome, ...], fs: FlowSet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str) -> None:
+def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str,
+              summary: bool = False) -> None:
     via = ""
     if d.via:
         via = " (after " + " → ".join(md(G.nodes[v]["name"]) for v in d.via if v in G) + ")"
@@ -119,6 +141,9 @@ def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str) -> None:
             head += f" ({md(o.share_basis)})"
         if o.repeat:
             head += " · goes back to an earlier step"
+        if summary:  # the printable summary: one line an option, nothing folded away
+            st.markdown(f"- {head}")
+            continue
         with st.expander(head.replace("**", ""), expanded=False):
             st.markdown(head)
             if o.then:
@@ -191,55 +216,129 @@ def render(fs: FlowSet) -> None:
     set_query_params(flow=flow_id, step=step)
 
     p = _pathway(flow_id, step, fs)
+    st.html(PRINT_CSS)
+    summary = st.toggle("One-page summary (to print)", key=K_PRINT,
+                        help="Everything on one page, nothing folded away; print it "
+                             "from the browser (Ctrl+P). The menu and controls are left "
+                             "out of the print.")
     st.header(md(p.name), anchor=False)
-    caption = f"{md(p.kind)} · step id `{p.step}`"
+    meaning = KIND_SHAPES.get(p.kind, ("", "", p.kind))[2]
+    caption = md(meaning[:1].upper() + meaning[1:])
     if p.decided_by:
         caption += f" · decided by {md(p.decided_by)}"
     st.caption(caption)
     st.markdown(md(p.description))
-
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.subheader("What can be decided", anchor=False)
-        if p.decisions:
-            for d in p.decisions:
-                _decision(fs, G, d, "pathways_opts")
-        else:
-            st.markdown("No decision step follows this one directly. What comes next:")
-            st.markdown("\n".join(
-                f"- {md(n.name)}" + (f" ({md(n.label)})" if n.label else "")
-                + (f" · {_share(n.share)}" if n.share is not None else "")
-                for n in p.next) or "Nothing: the journey ends here.")
-        st.subheader("Where it can end, from this step", anchor=False)
-        if p.outcomes:
-            st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
-                         key="pathways_outcomes")
-            st.caption("Chances come from the flows' shares (mostly illustrative) and assume "
-                       "each decision is independent.")
-        if p.advice:
-            st.subheader("What the advice to the court means", anchor=False)
-            st.markdown("\n".join(f"- {md(s)}" for s in p.advice.sentences))
-            if p.advice.citations:
-                st.markdown("Legal basis: " + "; ".join(_cite_line(c)
-                                                         for c in p.advice.citations))
-            for name, desc in p.advice.then:
-                st.markdown(f"**{md(name)}**: {md(desc)}")
-            st.caption("Quoted from the flow's own text and legal basis.")
+        _decisions_section(fs, G, p, summary)
     with right:
-        st.subheader("Deadlines that apply", anchor=False)
-        if not p.deadlines:
-            st.markdown("No time limit runs into, out of or just after this step.")
-        for rel in ("into this step", "out of this step", "at a step that follows"):
-            group = [d for d in p.deadlines if d.relation == rel]
-            if group:
-                st.markdown(f"**{rel.capitalize()}**")
-                st.markdown("\n".join(f"- {_deadline_line(d)}" for d in group))
-        st.subheader("Who may attend", anchor=False)
-        st.markdown("\n".join(f"- {md(a)}" for a in p.attendees) if p.attendees
-                    else "The flow lists no attendees for this step.")
-        st.subheader("What the child and family can do", anchor=False)
-        st.markdown(md(p.child_and_family) if p.child_and_family
-                    else "The flow says nothing specific for this step.")
-        if p.citations:
-            st.subheader("Legal basis of this step", anchor=False)
-            st.markdown("\n".join(f"- {_cite_line(c)}" for c in p.citations))
+        _right_column(p)
+
+
+def _at_the_step(G: nx.DiGraph, p: Pathway, d: Decision) -> bool:
+    """A decision made at the step itself: by its own decision maker, or the child's and
+    family's answer there (accepting the grounds at a grounds hearing)."""
+    s = G.nodes[d.step]["step"] if d.step in G else None
+    family = s is not None and "family" in (s.decided_by or s.lane)
+    return not p.decided_by or d.decided_by == p.decided_by or family
+
+
+def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) -> None:
+    own = [d for d in p.decisions if _at_the_step(G, p, d)]
+    others = [d for d in p.decisions if d not in own]
+    st.subheader("What can be decided", anchor=False)
+    if own:
+        for d in own:
+            _decision(fs, G, d, "pathways_opts", summary)
+    else:
+        who = md(p.decided_by) if p.decided_by else "this step"
+        if p.powers:
+            st.markdown(f"What {who} can do here, from the flow:\n" + "\n".join(
+                f"- {md(x)}" for x in p.powers))
+        else:
+            st.markdown("No decision of its own follows this step. What comes next:")
+        st.markdown("\n".join(
+            f"- {md(n.name)}" + (f" ({md(n.label)})" if n.label else "")
+            + (f" · {_share(n.share)}" if n.share is not None else "")
+            for n in p.next) or "Nothing: the journey ends here.")
+    if others:
+        st.subheader("What others decide next", anchor=False)
+        for d in others:
+            _decision(fs, G, d, "pathways_opts", summary)
+    st.subheader("Where it can end, from this step", anchor=False)
+    if p.outcomes:
+        st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
+                     key="pathways_outcomes")
+        st.caption("Across the whole system, counting journeys that go round again (an "
+                   "order continued and reviewed, a hearing deferred). Chances come "
+                   "from the flows' shares (mostly illustrative) and assume each "
+                   "decision is independent.")
+    if p.advice:
+        st.subheader("What the advice to the court means", anchor=False)
+        st.markdown("\n".join(f"- {md(s)}" for s in p.advice.sentences))
+        if p.advice.citations:
+            st.markdown("Legal basis: " + "; ".join(_cite_line(c)
+                                                     for c in p.advice.citations))
+        for name, desc in p.advice.then:
+            st.markdown(f"**{md(name)}**: {md(desc)}")
+        st.caption("Quoted from the flow's own text and legal basis.")
+
+
+def _right_column(p: Pathway) -> None:
+    _rights_section(p)
+    st.subheader("Deadlines that apply", anchor=False)
+    if not p.deadlines:
+        st.markdown("No time limit runs into, out of or just after this step.")
+    for rel in ("into this step", "out of this step", "at a step that follows"):
+        group = [d for d in p.deadlines if d.relation == rel]
+        if group:
+            st.markdown(f"**{rel.capitalize()}**")
+            st.markdown("\n".join(f"- {_deadline_line(d)}" for d in group))
+    st.subheader("Who may attend", anchor=False)
+    st.markdown("\n".join(f"- {md(a)}" for a in p.attendees) if p.attendees
+                else "The flow lists no attendees for this step.")
+    st.subheader("What the child and family can do", anchor=False)
+    st.markdown(md(p.child_and_family) if p.child_and_family
+                else "The flow says nothing specific for this step.")
+    if p.citations:
+        st.subheader("Legal basis of this step", anchor=False)
+        st.markdown("\n".join(f"- {_cite_line(c)}" for c in p.citations))
+
+
+def _date_words(day: dt.date) -> str:
+    """A date as people write it: "Monday 25 January 2026" (never a timestamp)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _right_line(r: Right, start: dt.date) -> str:
+    day = r.deadline(start)
+    when = "not before" if r.earliest else "by"
+    line = (f"**{md(r.what)}**: {md(r.rule)} from {md(r.from_name)}; counted from "
+            f"{_date_words(start)}, {when} **{_date_words(day)}**")
+    if r.applies_when:
+        line += f"  \nApplies to: {md(r.applies_when)}"
+    if r.consequence:
+        line += f"  \nIf missed: {md(r.consequence)}"
+    if r.citations:
+        line += "  \nLegal basis: " + "; ".join(_cite_line(c) for c in r.citations)
+    return line
+
+
+def _rights_section(p: Pathway) -> None:
+    st.subheader("What the child and relevant persons can do next", anchor=False)
+    if not p.rights:
+        st.markdown("The flows record no appeal or review the family can ask for with a "
+                    "time limit after this step.")
+        return
+    start = st.date_input("Date of the decision", key=K_DATE, value=dt.date.today(),
+                          format="DD/MM/YYYY",
+                          help="The deadlines below are counted from this date on the real "
+                               "calendar (working days as the Children's Hearings "
+                               "(Scotland) Act 2011 s.202 defines them)")
+    if not isinstance(start, dt.date):
+        return
+    st.markdown("\n".join(f"- {_right_line(r, start)}" for r in p.rights))
+    st.caption("Each limit and its legal basis is the flows' own. A clock that starts at a "
+               "later step (the appeal being lodged, the sheriff's decision) is counted "
+               "here from the same date: the real deadline runs from the day that step "
+               "happens.")

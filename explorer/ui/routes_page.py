@@ -19,6 +19,7 @@ from explorer.analysis.prepare import estimate_of
 from explorer.analysis.routes import RouteSet, routes
 from explorer.analysis.simulate import (
     CalibrationRow,
+    OutcomeChange,
     OutcomeStats,
     Simulation,
     WhatIf,
@@ -29,11 +30,27 @@ from explorer.analysis.simulate import (
 from explorer.graph import ALL, flow_graph
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
-from explorer.render.charts import histogram_chart, timeline_chart
+from explorer.render.charts import (
+    drift_chart,
+    floor_chart,
+    histogram_chart,
+    practice_chart,
+    timeline_chart,
+)
 from explorer.render.common import graph_lanes
 from explorer.ui.common import download_csv, flow_label, md, query_param, set_query_params
 from explorer.ui.data import flows_key
+from explorer.views.outcomes import (
+    OutcomeRow,
+    change_arrow,
+    drift_frame,
+    explain_change,
+    law_frame,
+    outcome_rows,
+    practice_frame,
+)
 from explorer.views.route_tables import (
+    SORTS,
     Preset,
     calibration_frame,
     choice_steps,
@@ -42,10 +59,12 @@ from explorer.views.route_tables import (
     normalise_shares,
     outcome_frame,
     outcome_options,
+    published_labels,
     route_simulation,
     route_table,
     route_timeline,
     side_by_side,
+    sort_routes,
     start_options,
     step_labels,
     time_histogram,
@@ -107,6 +126,13 @@ def _what_if(digest: str, flow_id: str, source: str, estimates: Estimates, share
                    shares={s: dict(v) for s, v in shares} or None, runs=RUNS, seed=SEED)
 
 
+@st.cache_data(show_spinner="Comparing the outcomes...", max_entries=32)
+def _outcome_rows(digest: str, flow_id: str, source: str, _fs: FlowSet) -> list[OutcomeRow]:
+    G = flow_graph(_fs, flow_id)
+    sim = simulate(G, source, runs=RUNS, seed=SEED)
+    return outcome_rows(G, source, sim)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _calibration(digest: str, flow_id: str, _fs: FlowSet) -> list[CalibrationRow]:
     return calibration_table(_fs, flow_id, runs=RUNS, seed=SEED)
@@ -153,13 +179,13 @@ def _on_flow_change() -> None:
 
 
 def render(fs: FlowSet) -> None:
-    st.title("Routes to an outcome", anchor=False)
-    st.markdown("Choose where a child's journey starts and the outcome you are interested in. "
-                "The page lists the routes between them with the time the law allows and "
-                "the time practice takes, compares routes side by side, draws the longest "
-                "chain of a route against its time limits, and simulates journeys to test "
-                "a change. Estimates and simulations are practice figures, not law. A "
-                "learning and planning aid, not legal advice.")
+    st.title("Routes to permanence compared", anchor=False)
+    st.markdown("Adoption, a permanence order, going home: choose where a child's journey "
+                "starts to compare every outcome it can reach, how long each takes at the "
+                "least by law and in practice, and where drift can happen. Then choose one "
+                "outcome to list its routes, compare them side by side, draw a route against "
+                "its time limits and test a change. Estimates and simulations are practice "
+                "figures, not law. A learning and planning aid, not legal advice.")
     flow_ids = sorted(fs.flows)
     if not flow_ids:
         st.info("No flow could be loaded, so there are no routes to show. The Sources and "
@@ -171,7 +197,7 @@ def render(fs: FlowSet) -> None:
         st.session_state[_k("flow")] = ALL if ALL in options else options[0]
     digest = flows_key(fs)
 
-    c1, c2, c3, c4 = st.columns([3, 3, 3, 1])
+    c1, c2 = st.columns(2)
     flow_id = c1.selectbox("Flow", options, key=_k("flow"), on_change=_on_flow_change,
                            format_func=lambda f: flow_label(fs, f),
                            help="One process, or the whole system joined up")
@@ -191,6 +217,8 @@ def render(fs: FlowSet) -> None:
         st.session_state[_k("from")] = default_from
     source = c2.selectbox("Start", starts, key=_k("from"), format_func=names.__getitem__,
                           help="Start steps first, then every other step")
+    _outcomes_section(fs, digest, flow_id, source, names)
+    st.header("Routes to one outcome", anchor=False)
     ends = outcome_options(G, source)
     if not ends:
         st.info("Nothing can be reached from this step (repeat edges left out). Choose "
@@ -200,6 +228,7 @@ def render(fs: FlowSet) -> None:
     if st.session_state.get(_k("to")) not in ends:
         st.session_state[_k("to")] = (default_to if source == default_from and default_to
                                       in ends else ends[0])
+    c3, c4 = st.columns([3, 1])
     target = c3.selectbox("Outcome", ends, key=_k("to"), format_func=names.__getitem__,
                           help="The ends reachable from the start first, then other steps")
     limit = int(c4.number_input("Routes to list", min_value=1, max_value=MAX_LIMIT,
@@ -218,7 +247,7 @@ def render(fs: FlowSet) -> None:
         return
     sims = _route_sims(digest, flow_id, source, target, limit, fs)
     numbers = list(range(1, len(rs.routes) + 1))
-    _routes_section(rs, names, lanes, sims, numbers, flow_id)
+    _routes_section(G, rs, names, lanes, sims, numbers, flow_id)
     timeline_route = _compare_section(rs, names, lanes, sims, numbers)
     _timeline_section(G, rs, names, timeline_route, numbers)
     set_query_params(flow=flow_id, **{"from": source, "to": target},
@@ -231,9 +260,67 @@ def render(fs: FlowSet) -> None:
     _calibration_section(fs, digest, flow_id, names)
 
 
-def _routes_section(rs: RouteSet, names: Mapping[str, str], lanes: Mapping[str, str],
-                    sims: list[OutcomeStats | None], numbers: list[int], flow_id: str) -> None:
-    st.header("Routes", anchor=False)
+def _outcomes_section(fs: FlowSet, digest: str, flow_id: str, source: str,
+                      names: Mapping[str, str]) -> None:
+    st.header("Outcomes compared", anchor=False)
+    try:
+        rows = _outcome_rows(digest, flow_id, source, fs)
+    except FlowError as exc:
+        st.error(f"The outcomes cannot be compared: {md(str(exc))}")
+        return
+    if not rows:
+        st.info("No outcome can be reached from this start.")
+        return
+    st.markdown(f"Every outcome a journey from {md(names.get(source, source))} can reach, one "
+                "row each, sorted by the least time the law allows (click a column heading "
+                "to sort by another). Days are whole calendar days.")
+    partial = [r for r in rows if not r.complete]
+    law = law_frame(rows)
+    st.subheader("How long at the least, by law?", anchor=False)
+    st.altair_chart(floor_chart(law), width="stretch", key=_k("floor_chart"),
+                    alt="The least days the law allows to reach each outcome; the table "
+                        "below gives the same figures.")
+    height = 36 * (len(rows) + 1) + 4  # every outcome visible: no scrolling inside
+    st.dataframe(law, hide_index=True, width="stretch", key=_k("law_table"), height=height,
+                 column_config={"Outcome": st.column_config.TextColumn(width="medium"),
+                                "On the route": st.column_config.TextColumn(width="large")})
+    st.caption("The statutory floor: the longest chain of minimum periods the law sets "
+               "along a route (such as 13 weeks living with the adopters), on the route "
+               "that has the smallest. 0 means the law sets no minimum period on that route.")
+    if partial:
+        st.caption(f"{len(partial)} outcome(s) have too many routes to measure all (the "
+                   "Routes column says how many were): their minimum is the least among "
+                   "the routes measured, and the true minimum may be lower.")
+    practice = practice_frame(rows)
+    st.subheader("How long in practice?", anchor=False)
+    st.altair_chart(practice_chart(practice), width="stretch", key=_k("practice_chart"),
+                    alt="Simulated days to each outcome, p10 to p90 with the median; the "
+                        "table below gives the same figures.")
+    st.dataframe(practice, hide_index=True, width="stretch", key=_k("practice_table"),
+                 height=height,
+                 column_config={"Share of journeys": st.column_config.NumberColumn(
+                     format="%.1f%%")})
+    st.caption(f"{RUNS:,} simulated journeys from the start (fixed seed {SEED}); p10: one "
+               "journey in ten is quicker; p90: one in ten is slower. Practice estimates, "
+               "not law.")
+    drift = drift_frame(rows, names)
+    st.subheader("Where can drift happen?", anchor=False)
+    st.altair_chart(drift_chart(drift), width="stretch", key=_k("drift_chart"),
+                    alt="Steps with no time limit on each outcome's quickest lawful route; "
+                        "the table below gives the same figures.")
+    st.dataframe(drift, hide_index=True, width="stretch", key=_k("drift_table"),
+                 height=height)
+    st.caption("On each outcome's quickest lawful route: the steps no time limit covers "
+               "(unbounded steps, where drift and delay can happen), and the hearings and "
+               "court stages passed.")
+    download_csv(law.merge(practice, on="Outcome").merge(drift, on="Outcome"),
+                 f"{flow_id}-outcomes-from-{source}.csv", key=_k("outcomes_cmp_csv"))
+
+
+def _routes_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str],
+                    lanes: Mapping[str, str], sims: list[OutcomeStats | None],
+                    numbers: list[int], flow_id: str) -> None:
+    st.subheader("Routes", anchor=False)
     target_name = names.get(rs.targets[0], rs.targets[0])
     st.markdown(f"**{rs.count:,}** route(s) lead from {md(names.get(rs.source, rs.source))} "
                 f"to {md(target_name)}.")
@@ -241,10 +328,14 @@ def _routes_section(rs: RouteSet, names: Mapping[str, str], lanes: Mapping[str, 
         st.info(f"The list is capped: the first {len(rs.routes):,} of {rs.count:,} routes are "
                 "listed. Raise 'Routes to list' to see more (each route is one set of "
                 "choices; repeat edges such as deferrals are left out).")
-    df = route_table(rs, names, lanes, sims)
+    by = st.radio("Sort routes by", list(SORTS), horizontal=True, key=_k("sort"),
+                  format_func={"floor": "Statutory floor", "likely": "Likely days"}.__getitem__)
+    df = sort_routes(route_table(rs, names, lanes, sims, G=G), by)
     st.dataframe(df, hide_index=True, width="stretch", key=_k("table"),
-                 column_config={"Route": st.column_config.NumberColumn(width="small")})
-    st.caption(f"Days are calendar days. Simulated figures: {ROUTE_RUNS:,} journeys per route "
+                 column_config={"Route": st.column_config.NumberColumn(width="small"),
+                                "Name": st.column_config.TextColumn(width="medium")})
+    st.caption(f"Days are whole calendar days. Each route is named by the choices that set "
+               f"it apart from the others. Simulated figures: {ROUTE_RUNS:,} journeys per route "
                "with the route's choices forced (decisions off the route, deferrals and "
                "repeat reviews still vary). Click a column heading to sort.")
     with st.expander("What the columns mean"):
@@ -259,6 +350,7 @@ def _routes_section(rs: RouteSet, names: Mapping[str, str], lanes: Mapping[str, 
             "applications, sittings and rulings of a court.\n"
             "- **Likely days**: the route's length by likely practice estimates (the "
             "longest track where tracks run in parallel).\n"
+            "- **Name**: the choices that set the route apart from the other routes listed.\n"
             "- **Via**: the exit the route takes at each decision, in order.")
     download_csv(df, f"{flow_id}-routes-{rs.source}-to-{rs.targets[0]}.csv",
                  key=_k("table_csv"))
@@ -357,7 +449,7 @@ def _timeline_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str], rou
 
 
 def _distribution_section(sim: Simulation, names: Mapping[str, str], target: str) -> None:
-    st.header("Simulated time to each outcome", anchor=False)
+    st.subheader("Simulated time to this outcome", anchor=False)
     st.caption(f"{sim.runs:,} simulated journeys from the start (fixed seed {sim.seed}), "
                "taking each decision's exits by their shares and each step's time from its "
                "estimate. Each histogram shows how the journeys reaching that outcome spread "
@@ -377,9 +469,11 @@ def _distribution_section(sim: Simulation, names: Mapping[str, str], target: str
     shown += [e for e, s in sim.outcomes.items() if e != target and s.share >= 0.005]
     hist = time_histogram(sim, shown[:MAX_HISTOGRAMS], names)
     if len(hist):
-        st.altair_chart(histogram_chart(hist), width="content", key=_k("histogram"),
-                        alt="Histograms of simulated days to each outcome; the table "
-                            "below gives each outcome's share and percentiles.")
+        with st.expander("How the simulated times spread (histograms)"):
+            st.altair_chart(histogram_chart(hist, width=300), width="content",
+                            key=_k("histogram"),
+                            alt="Histograms of simulated days to each outcome; the table "
+                                "below gives each outcome's share and percentiles.")
     frame = outcome_frame(sim, names)
     st.dataframe(frame, hide_index=True, width="stretch", key=_k("outcomes_table"))
     download_csv(frame, "simulated-outcomes.csv", key=_k("outcomes_csv"))
@@ -487,20 +581,52 @@ def _whatif_section(G: nx.DiGraph, fs: FlowSet, digest: str, flow_id: str, sourc
     change = next((c for c in result.changes if c.outcome == target), None)
     if change is not None:
         c1, c2 = st.columns(2)
+        # A change that rounds to nothing carries no arrow (a green "+0.0" misleads).
+        points = change_arrow(100 * change.share_change)
         c1.metric(f"Journeys reaching {md(names.get(target, target))}",
                   f"{change.scenario_share:.1%}",
-                  delta=f"{100 * change.share_change:+.1f} points")
+                  delta=f"{points} points" if points else None)
+        days = (None if change.median_change_days is None
+                else change_arrow(change.median_change_days, digits=0))
         c2.metric("Median days",
                   "n/a" if change.scenario_median_days is None
                   else f"{change.scenario_median_days:,.0f}",
-                  delta=None if change.median_change_days is None
-                  else f"{change.median_change_days:+,.0f} days", delta_color="inverse")
+                  delta=f"{days} days" if days else None, delta_color="inverse")
+    _explain_section(G, shares, result.changes, names)
     frame = whatif_frame(result.changes, names)
     st.caption(f"Baseline and scenario each simulate {RUNS:,} journeys. A change drawn by "
                "chance rather than by the scenario is possible: with this many journeys, "
                "share changes under about one point are within simulation noise.")
     st.dataframe(frame, hide_index=True, width="stretch", key=_k("whatif_table"))
     download_csv(frame, "what-if.csv", key=_k("whatif_csv"))
+
+
+#: Share changes (points) smaller than this are simulation noise and are not explained.
+NOISE_POINTS = 1.0
+
+
+def _explain_section(G: nx.DiGraph, shares: Mapping[str, Mapping[str, float]],
+                     changes: list[OutcomeChange], names: Mapping[str, str]) -> None:
+    moved = [c for c in changes if abs(100 * c.share_change) >= NOISE_POINTS]
+    if not moved:
+        st.caption("No outcome's share moves by more than simulation noise.")
+        return
+    st.markdown("**Why the outcomes moved**")
+    lines = []
+    for c in sorted(moved, key=lambda c: -abs(c.share_change)):
+        why = explain_change(G, shares, c) if shares else []
+        head = (f"{md(names.get(c.outcome, c.outcome))}: "
+                f"{100 * c.share_change:+.1f} points")
+        if why:
+            lines.append(f"- {head}. " + " ".join(md(w) for w in why))
+        else:
+            lines.append(f"- {head}. The changed times move journeys past the points where "
+                         "the flows' rules depend on time, or change how often a repeat "
+                         "step comes round.")
+    st.markdown("\n".join(lines))
+    st.caption("A ready-made change can move outcomes it was not aimed at: journeys sent "
+               "down one exit reach every end that exit leads to, in that exit's "
+               "proportions.")
 
 
 def _calibration_section(fs: FlowSet, digest: str, flow_id: str,
@@ -520,7 +646,8 @@ def _calibration_section(fs: FlowSet, digest: str, flow_id: str,
                      f"{md(str(exc))}")
     if not rows:
         return
-    frame = calibration_frame(rows, names)
+    frame = calibration_frame(rows, names,
+                              published_labels((fs.flows[f] for f in ids), fs.sources))
     st.caption(f"Each published figure (from research or statistics) beside the same "
                f"statistic over {RUNS:,} simulated journeys; 'within tolerance' means within "
                "20% of the published range.")

@@ -13,14 +13,19 @@ from pathlib import Path
 
 from explorer.ui.offline import keep_offline
 
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+
+def app_path() -> Path:
+    """``streamlit_app.py`` of the current folder (a deployment), else of this checkout."""
+    here = Path.cwd() / "streamlit_app.py"
+    return here if here.is_file() else Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 
 def main(argv: list[str] | None = None) -> None:
     keep_offline()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(app_path()),
+                *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 
 

@@ -8,7 +8,6 @@ to disk, cached across sessions, logged or sent anywhere.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -28,6 +27,7 @@ from explorer.cases.tracking import (
     template_csv,
     track_against,
 )
+from explorer.io.load import EXAMPLES_DIR
 from explorer.io.tabular import neutralise
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUS_COLOURS, STATUS_LABELS, STATUSES, WITHHELD
@@ -35,8 +35,7 @@ from explorer.model.milestones import MILESTONES
 from explorer.ui.common import md
 from explorer.ui.data import cached_tracking_plan, flows_key
 
-EXAMPLE_PATH = Path(__file__).resolve().parent.parent.parent / "examples" / \
-    "example-caseload.csv"
+EXAMPLE_PATH = EXAMPLES_DIR / "example-caseload.csv"
 _KEY = "track_source"  # session state: (label, bytes) of the caseload on show
 PRIVACY = ("**Privacy.** Case dates are about children. What you enter or upload here is "
            "read in this browser session's memory only: it is not stored, written to disk, "

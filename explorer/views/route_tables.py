@@ -23,10 +23,10 @@ column names, ready for ``st.dataframe`` and for :func:`table_csv`.
 >>> from explorer.analysis.routes import routes
 >>> G = diamond_graph()
 >>> rs = routes(G, "s", "end")
->>> route_table(rs, {n: n.upper() for n in G})[["Route", "Likely days", "Via"]]
-   Route  Likely days Via
-0      1          6.0   A
-1      2          7.0   B
+>>> route_table(rs, {n: n.upper() for n in G}, G=G)[["Route", "Name", "Likely days"]]
+   Route   Name  Likely days
+0      1  via a            6
+1      2  via b            7
 >>> tl = route_timeline(G, rs.routes[1])
 >>> [(r.step, r.start_days, r.likely_end_days) for r in tl.steps]
 [('d', 0.0, 1.0), ('b', 1.0, 6.0), ('m', 6.0, 7.0), ('end', 7.0, 7.0)]
@@ -199,8 +199,9 @@ def route_simulation(G: nx.DiGraph, route: Route, *, runs: int = 2000, seed: int
 # -- tables ------------------------------------------------------------------------------
 
 
-def _days(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 1)
+def _days(x: float | None) -> int | None:
+    # Whole days: the law counts days, and "365.2" reads as false precision.
+    return None if x is None else round(float(x))
 
 
 def _names(steps: Iterable[str], names: Mapping[str, str]) -> str:
@@ -214,41 +215,69 @@ def route_via(route: Route, names: Mapping[str, str]) -> str:
 
 def route_table(rs: RouteSet, names: Mapping[str, str],
                 lanes: Mapping[str, str] | None = None,
-                sims: Sequence[OutcomeStats | None] | None = None) -> pd.DataFrame:
+                sims: Sequence[OutcomeStats | None] | None = None,
+                G: nx.DiGraph | None = None) -> pd.DataFrame:
     """One row per listed route with every figure of :class:`~explorer.analysis.routes.Route`.
 
     ``names`` gives step names, ``lanes`` lane names (for the decision makers) and
-    ``sims`` the simulated time of each route (same order), when there is one.
+    ``sims`` the simulated time of each route (same order), when there is one. With the
+    graph ``G``, each route is named by the choices that set it apart
+    (:func:`explorer.views.outcomes.route_names`). The key columns come first, so a
+    laptop screen shows them without scrolling; days are whole days.
     """
+    from explorer.views.outcomes import route_names
+
     lanes = lanes or {}
+    labels = route_names(G, rs.routes) if G is not None else [""] * len(rs.routes)
     rows = []
     for i, r in enumerate(rs.routes):
         sim = sims[i] if sims is not None and i < len(sims) else None
         rows.append({
             "Route": i + 1,
-            "Steps": len(r.steps),
-            "Likely days": _days(r.likely_days),
-            "Simulated p10 days": _days(sim.p10_days) if sim else None,
-            "Simulated median days": _days(sim.median_days) if sim else None,
-            "Simulated p90 days": _days(sim.p90_days) if sim else None,
+            "Name": labels[i] or route_via(r, names),
             "Statutory floor days": _days(r.statutory_floor_days),
+            "Likely days": _days(r.likely_days),
+            "Simulated median days": _days(sim.median_days) if sim else None,
+            "Unbounded steps": len(r.unbounded_steps),
+            "Hearings": r.hearings,
+            "Court stages": r.court_stages,
+            "Simulated p10 days": _days(sim.p10_days) if sim else None,
+            "Simulated p90 days": _days(sim.p90_days) if sim else None,
             "Bounded days": _days(r.bounded_days),
             "Bounded by statute days": _days(r.bounded_statutory_days),
             "Bounded by guidance days": _days(r.bounded_guidance_days),
-            "Unbounded steps": len(r.unbounded_steps),
+            "Steps": len(r.steps),
             "Unbounded step names": _names(r.unbounded_steps, names),
-            "Hearings": r.hearings,
-            "Court stages": r.court_stages,
             "Decision makers": "; ".join(lanes.get(d, d) for d in r.decision_makers),
             "Via": route_via(r, names),
             "Unknown estimates": len(r.unknown_edges),
         })
-    columns = ["Route", "Steps", "Likely days", "Simulated p10 days", "Simulated median days",
-               "Simulated p90 days", "Statutory floor days", "Bounded days",
-               "Bounded by statute days", "Bounded by guidance days", "Unbounded steps",
-               "Unbounded step names", "Hearings", "Court stages", "Decision makers", "Via",
-               "Unknown estimates"]
+    columns = ["Route", "Name", "Statutory floor days", "Likely days", "Simulated median days",
+               "Unbounded steps", "Hearings", "Court stages", "Simulated p10 days",
+               "Simulated p90 days", "Bounded days", "Bounded by statute days",
+               "Bounded by guidance days", "Steps", "Unbounded step names", "Decision makers",
+               "Via", "Unknown estimates"]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: How a table of routes can be ordered: by the law's minimum, or by the likely time.
+SORTS: dict[str, tuple[str, str]] = {
+    "floor": ("Statutory floor days", "Likely days"),
+    "likely": ("Likely days", "Statutory floor days"),
+}
+
+
+def sort_routes(frame: pd.DataFrame, by: str = "floor") -> pd.DataFrame:
+    """The route table ordered by statutory floor (default) or likely days, then number.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"Route": [1, 2], "Statutory floor days": [9, 3],
+    ...                   "Likely days": [5, 8]})
+    >>> list(sort_routes(f)["Route"]), list(sort_routes(f, "likely")["Route"])
+    ([2, 1], [1, 2])
+    """
+    first, second = SORTS[by]
+    return frame.sort_values([first, second, "Route"], kind="stable").reset_index(drop=True)
 
 
 def route_differences(routes: Sequence[Route]) -> list[tuple[str, ...]]:
@@ -462,10 +491,18 @@ def whatif_frame(changes: Sequence[OutcomeChange], names: Mapping[str, str]) -> 
                                        "Scenario median days", "Median change days"])
 
 
-def calibration_frame(rows: Sequence[CalibrationRow], names: Mapping[str, str]
-                      ) -> pd.DataFrame:
-    """Published durations beside simulated ones."""
-    out = [{"Published figure": r.id, "From": names.get(r.source_step, r.source_step),
+def calibration_frame(rows: Sequence[CalibrationRow], names: Mapping[str, str],
+                      labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Published durations beside simulated ones.
+
+    ``labels`` names each published figure for a reader (its source and population,
+    from :func:`published_labels`); a figure without one is named by its steps, never
+    by its id.
+    """
+    labels = labels or {}
+    out = [{"Published figure": labels.get(r.id) or
+            f"{names.get(r.source_step, r.source_step)} to {names.get(r.to, r.to)}",
+            "From": names.get(r.source_step, r.source_step),
             "To": names.get(r.to, r.to), "Statistic": r.statistic,
             "Published low days": r.low_days, "Published high days": r.high_days,
             "Simulated days": r.simulated_days, "Simulated p10 days": r.p10_days,
@@ -477,6 +514,21 @@ def calibration_frame(rows: Sequence[CalibrationRow], names: Mapping[str, str]
                                       "Simulated days", "Simulated p10 days",
                                       "Simulated p90 days", "Share reaching",
                                       "Difference days", "Within tolerance"])
+
+
+def published_labels(flows: Iterable[object], sources: Mapping[str, object]
+                     ) -> dict[str, str]:
+    """Each published duration's id -> "Source short name: population" for a reader."""
+    out: dict[str, str] = {}
+    for flow in flows:
+        for p in getattr(flow, "published_durations", ()):
+            src = sources.get(p.source)
+            short = getattr(src, "short", None) or getattr(src, "title", None) or "Source"
+            population = " ".join(str(p.population).split())
+            if len(population) > 90:
+                population = population[:89].rsplit(" ", 1)[0] + "…"
+            out[p.id] = f"{short}: {population}"
+    return out
 
 
 # -- what-if -----------------------------------------------------------------------------

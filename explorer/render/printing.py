@@ -1,0 +1,464 @@
+"""Print a :class:`layout.Layout` to PDF and SVG with matplotlib (pdf and svg backends).
+
+Text stays text: ``pdf.fonttype = 42`` embeds TrueType, ``svg.fonttype = "none"`` writes
+<text> elements, so every step name can be searched and copied. The map is scaled to
+the page between a title strip and a legend strip that are sized first, so the
+legend is never cut; :func:`render` reports the smallest font size printed.
+
+>>> page_size("a3", "landscape")
+(1190.55, 841.89)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
+from matplotlib.figure import Figure
+
+from explorer.model.flowset import FlowSet
+from explorer.model.problems import FlowError
+from explorer.render.layout import Layout, text_width
+from explorer.render.overview import Overview
+
+Paper = Literal["a4", "a3", "a2", "a1", "a0"]
+Orientation = Literal["landscape", "portrait"]
+
+#: ISO sizes in points, portrait (width, height).
+PAPER: dict[str, tuple[float, float]] = {
+    "a4": (595.28, 841.89), "a3": (841.89, 1190.55), "a2": (1190.55, 1683.78),
+    "a1": (1683.78, 2383.94), "a0": (2383.94, 3370.39),
+}
+
+#: (glyph, meaning) per kind, as in explorer.render.common.KIND_SHAPES.
+KIND_GLYPHS: dict[str, tuple[str, str]] = {
+    "start": ("○", "start"), "event": ("●", "event"), "activity": ("▭", "activity"),
+    "meeting": ("⬡", "meeting, hearing or review"), "decision": ("◆", "decision"),
+    "parallel": ("▲", "parallel tracks"), "join": ("▼", "join"), "outcome": ("◎", "outcome"),
+}
+
+TEXT = "#111111"
+MIN_PT = 6.0
+MARGIN = 18.0
+
+
+def page_size(paper: Paper, orientation: Orientation) -> tuple[float, float]:
+    """Page (width, height) in points."""
+    w, h = PAPER[paper]
+    return (h, w) if orientation == "landscape" else (w, h)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours.
+
+    >>> round(contrast("#000000", "#ffffff"), 1)
+    21.0
+    """
+    def lum(c: str) -> float:
+        rgb = [int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where things go on the page (points, origin bottom-left as in matplotlib)."""
+
+    page: tuple[float, float]
+    map_box: tuple[float, float, float, float]  # x, y, w, h
+    legend_top: float
+    legend_rows: int
+    legend_cols: int
+    cell_w: float
+    row_h: float
+
+
+def legend_entries(lanes: Sequence[tuple[str, str, str, str]], kinds: Sequence[str]
+                   ) -> list[tuple[str, str, str]]:
+    """(type, key, text) rows of the legend: lanes, kinds, then edge styles."""
+    out = [("lane", lid, name) for lid, name, _, _ in lanes]
+    out += [("kind", k, KIND_GLYPHS[k][1]) for k in KIND_GLYPHS if k in kinds]
+    out += [("edge", "statutory", "statutory time limit"),
+            ("edge", "guidance", "guidance or local target"),
+            ("edge", "none", "transition"), ("edge", "repeat", "repeats (goes back)")]
+    return out
+
+
+def frame(paper: Paper, orientation: Orientation, entries: int, family: str,
+          longest: str, legend_pt: float = 6.5) -> Frame:
+    """Page geometry: title strip, legend strip sized for ``entries``, the map between."""
+    W, H = page_size(paper, orientation)
+    cell_w = 14 + text_width(longest, legend_pt, family) + 10
+    cols = max(1, int((W - 2 * MARGIN) // cell_w))
+    rows = math.ceil(entries / cols)
+    row_h = legend_pt * 1.6
+    legend_h = rows * row_h + 14  # plus the heading
+    footer_h = 2 * 7.5 + 4  # sources line(s)
+    title_h = 16 + 12 + 6
+    y0 = MARGIN + footer_h + legend_h + 6
+    map_box = (MARGIN, y0, W - 2 * MARGIN, H - MARGIN - title_h - y0)
+    return Frame((W, H), map_box, MARGIN + footer_h + legend_h, rows, cols, cell_w, row_h)
+
+
+@dataclass(frozen=True)
+class RenderInfo:
+    scale: float
+    min_font: float
+    paper: str
+    orientation: str
+
+
+def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str],
+               lanes: Sequence[tuple[str, str, str, str]], paper: Paper = "a3",
+               orientation: Orientation = "landscape", max_scale: float = 1.6,
+               subtitle: str | None = None) -> tuple[Figure, RenderInfo]:
+    """One printed sheet of ``layout``: title, ``as_of``, map, legend and sources line.
+
+    ``lanes`` are (id, name, fill, border) in legend order. Raises ValueError if the
+    map would print a character under 6 pt: choose a bigger paper.
+    """
+    import matplotlib
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
+
+    rc = _rc(layout.family)
+    colour = {lid: (fill, border) for lid, _, fill, border in lanes}
+    for fill, _ in colour.values():
+        assert contrast(TEXT, fill) >= 7.0, fill
+    kinds = sorted({b.kind for b in layout.boxes.values()})
+    entries = legend_entries(lanes, kinds)
+    longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, layout.family))
+    fr = frame(paper, orientation, len(entries), layout.family, longest)
+    W, H = fr.page
+    mx, my, mw, mh = fr.map_box
+    s = min(mw / layout.width, mh / layout.height, max_scale)
+    if layout.font_size * s < MIN_PT - 1e-6:
+        raise ValueError(f"text would print at {layout.font_size * s:.2f} pt on {paper} "
+                         f"{orientation}; use a bigger paper")
+    ox = mx + (mw - layout.width * s) / 2
+    oy = my + mh  # top of the map box
+
+    def P(x: float, y: float) -> tuple[float, float]:
+        return ox + x * s, oy - y * s
+
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+        fig = Figure(figsize=(W / 72, H / 72), dpi=72)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, W)
+        ax.set_ylim(0, H)
+        ax.set_axis_off()
+        fs = layout.font_size * s
+        # regions
+        for r in layout.regions:
+            x, y = P(r.x, r.y + r.h)
+            if r.kind == "stage":
+                ax.add_patch(Rectangle((x, y), r.w * s, r.h * s, fc="#f6f6f6", ec="#c8c8c8",
+                                       lw=0.5, zorder=0))
+                tx, ty = P(r.title_x, r.title_y)
+                ax.text(tx, ty, r.title, fontsize=layout.title_size * s, fontweight="bold",
+                        va="top", ha="left", color=TEXT, zorder=1)
+            else:
+                fill, border = colour.get(r.key, ("#eeeeee", "#777777"))
+                ax.add_patch(Rectangle((x, y), r.w * s, r.h * s, fc=fill, ec=border,
+                                       lw=0.4, alpha=0.35, zorder=0))
+                tx, ty = P(r.title_x, r.title_y)
+                ax.text(tx, ty, "\n".join(_wrap(r.title, 14)), fontsize=fs, va="top",
+                        ha="left", color=TEXT, zorder=1, linespacing=1.1)
+        # edges
+        for e in layout.edges:
+            xs, ys = zip(*(P(*q) for q in e.points), strict=False)
+            style = ("repeat" if e.repeat else e.strength)
+            lw, col, ls = {"statutory": (1.2, "#b34700", "-"), "guidance": (0.9, "#000000",
+                           (0, (3, 1.5))), "none": (0.5, "#5a5a5a", "-"),
+                           "repeat": (0.6, "#7a7a7a", (0, (1, 1.2)))}[style]
+            ax.add_line(Line2D(xs, ys, lw=lw * min(s, 1.2), color=col, ls=ls, zorder=2,
+                               solid_joinstyle="miter"))
+            ax.add_patch(Polygon(_arrow(xs[-2], ys[-2], xs[-1], ys[-1], 3.6 * s + lw),
+                                 closed=True, fc=col, ec="none", zorder=3))
+        # boxes
+        for b in layout.boxes.values():
+            fill, border = colour.get(b.lane, ("#eeeeee", "#555555"))
+            x, y = P(b.x, b.y + b.h)
+            lw = 1.1 if b.kind in ("start", "outcome", "meeting") else 0.6
+            rnd = 0.0 if b.kind == "activity" else min(3.0 * s, b.h * s / 3)
+            ax.add_patch(FancyBboxPatch((x, y), b.w * s, b.h * s,
+                                        boxstyle=f"round,pad=0,rounding_size={rnd}",
+                                        fc=fill, ec=border, lw=lw, zorder=4))
+            glyph = KIND_GLYPHS.get(b.kind, ("■", b.kind))[0]
+            gx, gy = P(b.x + layout.pad, b.y + b.h / 2)
+            ax.text(gx, gy, glyph, fontsize=fs, family="DejaVu Sans", va="center",
+                    ha="left", color=border, zorder=5)
+            cx, cy = P(b.x + layout.glyph_w + (b.w - layout.glyph_w) / 2, b.y + b.h / 2)
+            ax.text(cx, cy, "\n".join(b.lines), fontsize=fs, va="center", ha="center",
+                    color=TEXT, zorder=5, linespacing=layout.line_height / layout.font_size)
+        # title
+        ax.text(MARGIN, H - MARGIN, title, fontsize=14, fontweight="bold", va="top",
+                ha="left", color=TEXT)
+        ax.text(MARGIN, H - MARGIN - 20, f"Law and guidance as of {as_of}. "
+                + (subtitle or "Boxes run top to bottom inside each stage, stages left to "
+                              "right."),
+                fontsize=7.5, va="top", ha="left", color=TEXT)
+        # legend
+        top = fr.legend_top
+        ax.add_line(Line2D([MARGIN, W - MARGIN], [top + 2, top + 2], lw=0.4, color="#999999"))
+        ax.text(MARGIN, top - 1, "Key", fontsize=7, fontweight="bold", va="top", color=TEXT)
+        for i, (typ, key, text) in enumerate(entries):
+            lrow, lcol = divmod(i, fr.legend_cols)
+            x = MARGIN + lcol * fr.cell_w
+            y = top - 12 - lrow * fr.row_h - fr.row_h / 2
+            if typ == "lane":
+                fill, border = colour[key]
+                ax.add_patch(Rectangle((x, y - 3.5), 10, 7, fc=fill, ec=border, lw=0.6))
+            elif typ == "kind":
+                ax.text(x + 5, y, KIND_GLYPHS[key][0], fontsize=6.5, family="DejaVu Sans",
+                        ha="center", va="center", color=TEXT)
+            else:
+                lw, ls, col = {"statutory": (1.2, "-", "#b34700"),
+                               "guidance": (0.9, (0, (3, 1.5)), "#000000"),
+                               "none": (0.5, "-", "#5a5a5a"),
+                               "repeat": (0.6, (0, (1, 1.2)), "#7a7a7a")}[key]
+                ax.add_line(Line2D([x, x + 11], [y, y], lw=lw, ls=ls, color=col))
+            ax.text(x + 14, y, text, fontsize=6.5, va="center", ha="left", color=TEXT)
+        src = "Sources: " + "; ".join(sources)
+        lines = _wrap(src, int((W - 2 * MARGIN) / (6.0 * 0.5)))[:2]
+        ax.text(MARGIN, MARGIN, "\n".join(lines), fontsize=6, va="bottom", ha="left",
+                color=TEXT, linespacing=1.2)
+    return fig, RenderInfo(s, fs, paper, orientation)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False,
+                         break_on_hyphens=False) or [""]
+
+
+def _arrow(x0: float, y0: float, x1: float, y1: float, size: float
+           ) -> list[tuple[float, float]]:
+    """A filled arrowhead with its tip at (x1, y1), pointing along (x0, y0)->(x1, y1)."""
+    dx, dy = x1 - x0, y1 - y0
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    bx, by = x1 - ux * size, y1 - uy * size
+    half = size * 0.38
+    return [(x1, y1), (bx - uy * half, by + ux * half), (bx + uy * half, by - ux * half)]
+
+
+def _rc(family: str) -> dict[str, object]:
+    # Text stays text (TrueType embedded in PDF, <text> in SVG); a fixed hash salt and
+    # no dates keep the bytes stable.
+    return {"pdf.fonttype": 42, "svg.fonttype": "none", "font.family": [family, "DejaVu Sans"],
+            "svg.hashsalt": "permanence-explorer"}
+
+
+def figure_bytes(fig: Figure, fmt: str, title: str, family: str) -> bytes:
+    """``fig`` as PDF or SVG bytes (no dates, text as text)."""
+    import io
+
+    import matplotlib
+
+    buf = io.BytesIO()
+    meta = ({"Title": title, "Date": None} if fmt == "svg" else
+            {"Title": title, "Creator": "Permanence Explorer", "CreationDate": None})
+    with matplotlib.rc_context(_rc(family)):  # type: ignore[arg-type]
+        fig.savefig(buf, format=fmt, metadata=meta)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- flows
+
+#: Formats of the printed map.
+PRINT_FORMATS: tuple[str, ...] = ("pdf", "svg")
+WRAPS: tuple[int, ...] = (22, 20, 18)
+
+
+@dataclass(frozen=True)
+class SheetMeta:
+    """What every printed page of a flow carries besides its map."""
+
+    title: str
+    as_of: str
+    sources: tuple[str, ...]
+    lanes: tuple[tuple[str, str, str, str], ...]
+
+
+def sheet_meta(G: nx.DiGraph, fs: FlowSet) -> SheetMeta:
+    """Title, latest ``as_of``, the sources the steps cite (short names) and the lanes."""
+    from explorer.render.common import graph_lanes
+
+    ids = [str(f) for f in G.graph.get("flows", [])]
+    as_of = max((str(fs.flows[f].as_of) for f in ids if f in fs.flows), default="unknown")
+    used = sorted({lb.source for n in G for lb in G.nodes[n]["step"].legal_basis})
+    sources = tuple(fs.sources[u].short or fs.sources[u].title for u in used
+                    if u in fs.sources)
+    lanes = tuple((li.id, li.name, li.fill, li.border) for li in graph_lanes(G, fs.flows)
+                  if any(G.nodes[n]["lane"] == li.id for n in G))
+    return SheetMeta(str(G.graph.get("title") or "Flow"), as_of, sources, lanes)
+
+
+def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
+               orientation: Orientation, subtitle: str | None = None,
+               plan: Sequence[object] | None = None, max_scale: float = 1.6
+               ) -> tuple[Figure, RenderInfo, Layout] | None:
+    """The flow on one sheet at 6 pt or more (trying narrower labels), or None."""
+    from explorer.render.layout import flow_layout, pick_family
+
+    family = pick_family()
+    kinds = sorted({str(G.nodes[n]["kind"]) for n in G})
+    entries = legend_entries(meta.lanes, kinds)
+    longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, family))
+    fr = frame(paper, orientation, len(entries), family, longest)
+    for wrap in WRAPS:
+        layout = flow_layout(G, fs.flows, fit=(fr.map_box[2], fr.map_box[3]), wrap=wrap,
+                             plan=plan)
+        scale = min(fr.map_box[2] / layout.width, fr.map_box[3] / layout.height)
+        if scale * layout.font_size >= MIN_PT:
+            fig, info = draw_sheet(layout, title=meta.title, as_of=meta.as_of,
+                                   sources=meta.sources, lanes=meta.lanes, paper=paper,
+                                   orientation=orientation, subtitle=subtitle,
+                                   max_scale=max_scale)
+            return fig, info, layout
+    return None
+
+
+def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3",
+              orientation: Orientation = "landscape") -> bytes:
+    """The printed map of a flow (or ``"all"``) as PDF or SVG bytes.
+
+    One sheet when every name fits at 6 pt or more. Otherwise a PDF is the stage
+    overview followed by a page per stage; an SVG (one page by nature) is refused
+    with a FlowError that names a paper size or format that works.
+    """
+    from explorer.graph import flow_graph
+
+    if fmt not in PRINT_FORMATS:
+        raise FlowError(f"unknown print format '{fmt}'; choose pdf or svg")
+    if paper not in PAPER:
+        raise FlowError(f"unknown paper '{paper}'; choose one of {', '.join(PAPER)}")
+    G = flow_graph(fs, flow_id)
+    meta = sheet_meta(G, fs)
+    one = _fit_sheet(G, fs, meta, paper, orientation)
+    if one is not None:
+        fig, _, layout = one
+        return figure_bytes(fig, fmt, meta.title, layout.family)
+    if fmt == "svg":
+        raise FlowError(f"the map of '{flow_id}' does not fit one {paper.upper()} sheet with "
+                        "text of 6 pt or more: choose a bigger --paper (a1 or a0), or "
+                        "--format pdf for the stage overview and a page per stage")
+    return _pages_by_stage(G, fs, meta, paper, orientation)
+
+
+def _pages_by_stage(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
+                    orientation: Orientation) -> bytes:
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from explorer.render.layout import pick_family
+    from explorer.render.overview import overview
+
+    family = pick_family()
+    ov = overview(G, fs.flows)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_rc(family)), PdfPages(  # type: ignore[arg-type]
+            buf, metadata={"Title": meta.title, "Creator": "Permanence Explorer",
+                           "CreationDate": None}) as pdf:
+        pdf.savefig(draw_overview(ov, meta, paper=paper, orientation=orientation,
+                                  family=family))
+        for i, st in enumerate(ov.stages):
+            H = G.subgraph(st.steps).copy()
+            H.graph.update(G.graph)
+            got = _fit_sheet(H, fs, SheetMeta(f"{meta.title}: {st.name}", meta.as_of,
+                                              meta.sources, meta.lanes), paper, orientation,
+                             subtitle=f"Stage {i + 1} of {len(ov.stages)}. {st.summary}",
+                             plan=[st], max_scale=2.5)
+            if got is None:
+                raise FlowError(f"the stage '{st.name}' does not fit one {paper.upper()} "
+                                "page with text of 6 pt or more: choose a bigger --paper")
+            pdf.savefig(got[0])
+    return buf.getvalue()
+
+
+def draw_overview(ov: Overview, meta: SheetMeta, *, paper: Paper = "a3",
+                  orientation: Orientation = "landscape", family: str = "DejaVu Sans"
+                  ) -> Figure:
+    """The stage overview as a printed page: a card per stage, in order, with arrows."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    W, H = page_size(paper, orientation)
+    n = max(1, len(ov.stages))
+    cols = min(n, 4 if W > H else 3)
+    rows = math.ceil(n / cols)
+    top = H - MARGIN - 44
+    bottom = MARGIN + 30
+    gap = 22.0
+    cw = (W - 2 * MARGIN - (cols - 1) * gap) / cols
+    ch = (top - bottom - (rows - 1) * gap) / rows
+    base = max(MIN_PT, min(9.0, ch / 24))
+    chars = max(20, int(cw / (base * 0.52)))
+    with matplotlib_rc(family):
+        fig = Figure(figsize=(W / 72, H / 72), dpi=72)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, W)
+        ax.set_ylim(0, H)
+        ax.set_axis_off()
+        ax.text(MARGIN, H - MARGIN, f"{meta.title}: the stages", fontsize=14,
+                fontweight="bold", va="top", color=TEXT)
+        ax.text(MARGIN, H - MARGIN - 20, f"Law and guidance as of {meta.as_of}. Each stage "
+                "is drawn step by step on the pages that follow. " + ov.shares_note,
+                fontsize=7.5, va="top", color=TEXT)
+        boxes = []
+        for i, st in enumerate(ov.stages):
+            r, c = divmod(i, cols)
+            x = MARGIN + c * (cw + gap)
+            y = top - r * (ch + gap) - ch
+            boxes.append((x, y))
+            ax.add_patch(FancyBboxPatch((x, y), cw, ch, boxstyle="round,pad=0,rounding_size=4",
+                                        fc="#f6f6f6", ec="#555555", lw=0.8))
+            lines: list[tuple[str, float, str]] = [(f"{i + 1}. {st.name}", base + 2, "bold")]
+            lines += [(t, base, "normal") for t in _wrap(st.summary, chars)[:4]]
+            if st.deciders:
+                lines += [(t, base, "normal") for t in _wrap(
+                    "Who decides: " + ", ".join(st.deciders), chars)[:2]]
+            lines.append((f"{len(st.steps)} steps; {st.unbounded} with no time limit "
+                          "(drift risk)", base, "normal"))
+            for clock in st.clocks_out[:3]:
+                lines += [(t, base, "normal") for t in _wrap(
+                    f"◷ {clock.from_name} → {clock.to_name}: {clock.label}", chars)[:2]]
+            if len(st.clocks_out) > 3:
+                lines.append((f"and {len(st.clocks_out) - 3} more statutory clocks",
+                              base, "normal"))
+            for name, share in st.outcomes[:3]:
+                lines.append((f"{share:.0%} of children end: {name}"[:chars], base, "normal"))
+            yy = y + ch - 6
+            for text, size, weight in lines:
+                if yy - size < y + 3:
+                    break
+                ax.text(x + 6, yy, text, fontsize=size, fontweight=weight, va="top",
+                        color=TEXT)
+                yy -= size * 1.3
+        for i in range(len(boxes) - 1):
+            (x0, y0), (x1, y1) = boxes[i], boxes[i + 1]
+            if y0 == y1:
+                a, b = (x0 + cw, y0 + ch / 2), (x1, y1 + ch / 2)
+            else:
+                a, b = (x0 + cw / 2, y0), (x1 + cw / 2, y1 + ch)
+            ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=10,
+                                         color="#333333", lw=0.8))
+        src = "Sources: " + "; ".join(meta.sources)
+        ax.text(MARGIN, MARGIN, "\n".join(_wrap(src, int((W - 2 * MARGIN) / 3.0))[:2]),
+                fontsize=6, va="bottom", color=TEXT, linespacing=1.2)
+    return fig
+
+
+def matplotlib_rc(family: str) -> Any:
+    """The rc context every printed page is drawn in."""
+    import matplotlib
+
+    return matplotlib.rc_context(_rc(family))  # type: ignore[arg-type]
