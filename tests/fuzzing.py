@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
 CI = os.environ.get("CI", "").lower() == "true"
 #: How many times more examples a property runs in CI.
-CI_FACTOR = 8
+CI_FACTOR = 4
 
 settings.register_profile("dev", deadline=None,
                           suppress_health_check=[HealthCheck.too_slow,

@@ -233,3 +233,16 @@ def test_a_map_above_the_drawing_limit_is_not_drawn_and_says_so(
     at = _step_map(ok(page("explorer.ui.map_page").run()), "map")
     assert not at.get("bidi_component")
     assert any("the map draws at most 3" in w.value for w in at.warning)
+
+
+def test_an_upload_above_the_step_limit_is_refused_with_a_message(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.ui import upload_page
+
+    monkeypatch.setattr(upload_page, "MAX_UPLOAD_STEPS", 3, raising=False)
+    at = ok(page("explorer.ui.upload_page").run())
+    at.file_uploader(key="upload_file").upload("mini.yaml", (FIXTURES / "mini" / "mini.yaml")
+                                               .read_bytes(), "application/x-yaml")
+    at.run()
+    assert any("explores flows of up to 3 steps" in e.value for e in at.error)
+    assert not at.get("bidi_component")
