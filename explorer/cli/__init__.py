@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from explorer import __version__
-from explorer.cli import analysis, export, track, validate
+from explorer.cli import analysis, export, measures, track, validate
 from explorer.cli.common import Command, UsageError
 from explorer.io.load import DEFAULT_FLOWS_DIR
 from explorer.model.problems import FlowError
@@ -22,6 +22,7 @@ from explorer.model.problems import FlowError
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     *validate.COMMANDS, *analysis.COMMANDS, *export.COMMANDS, *track.COMMANDS,
+    *measures.COMMANDS,
 )
 
 

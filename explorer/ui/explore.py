@@ -25,7 +25,7 @@ from explorer.render.common import edge_timescales, graph_lanes
 from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
 from explorer.render.overview import Overview, overview, overview_json
 from explorer.render.printing import print_map
-from explorer.render.vis import MapOptions, map_data, map_data_json
+from explorer.render.vis import MapOptions, legend_html, map_data, map_data_json
 from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared, session_cached
 from explorer.ui.details import render_details
@@ -39,7 +39,7 @@ MAX_ROUTES = 12
 ROUTE_BUDGET_S = 2.0
 #: The most steps the map draws at once (vis-network's layout does not finish far above).
 MAX_MAP_STEPS = 1500
-FRAME_HEIGHT = 820
+FRAME_HEIGHT = 700
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
     step = query_param("step")
     if step:
         st.session_state[k.step] = step
+        st.session_state[k.view] = VIEWS[1]
+    if query_param("view") == "steps":
         st.session_state[k.view] = VIEWS[1]
     route = query_param("route")
     if route:
@@ -131,7 +133,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     # The graph and its look-ups are cached on the flows' content: a widget change
     # reruns this script, and rebuilding the whole system each time cost most of it.
     if st.session_state.get(k.view) not in VIEWS:
-        st.session_state[k.view] = VIEWS[0]
+        # The Map page opens on the overview; an uploaded flow opens on its steps.
+        st.session_state[k.view] = VIEWS[0] if deep_links else VIEWS[1]
     mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
@@ -139,7 +142,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
                        on_pick=lambda: _on_stage_pick(k))
         if deep_links:
-            set_query_params(flow=flow_id, step=None, route=None)
+            set_query_params(flow=flow_id, step=None, route=None, view=None)
         return
     view = cached_view(digest, flow_id, fs)
     G = view.G
@@ -155,11 +158,9 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
                                   placeholder="All tags" if tags else "No tags in this flow",
                                   disabled=not tags)
-    s1, s2 = st.columns([3, 2])
-    search = s1.text_input("Search for a step by name", key=k.search,
+    search = st.text_input("Search for a step by name", key=k.search,
                            placeholder="e.g. grounds hearing").strip()
-    show_clocks = s2.checkbox("Show clocks that span several steps", value=True,
-                              key=k.clocks)
+    show_clocks = False  # clocks over several steps are in each step's details
 
     stage_keys = [s.key for s in ov.stages]
     if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
@@ -210,7 +211,10 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
             data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
                                   show_clocks, stage_key or None, fs)
             flow_map(data_json, title=title, key=k.map, selected=selected,
-                     height=FRAME_HEIGHT, on_click=lambda: _on_map_click(k))
+                     height=FRAME_HEIGHT, map_height=FRAME_HEIGHT - 120,
+                     on_click=lambda: _on_map_click(k))
+            # Outside the frame, so it is never cut off, whatever the number of lanes.
+            st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
     with right:
         st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
                      format_func=lambda n: names.get(n, "(choose a step, or click one on "
@@ -225,7 +229,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                         "table of steps below to see what happens there, its legal basis "
                         "and its timescales.")
     if deep_links:
-        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None)
+        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None,
+                         view="steps")
 
 
 def _drawn_steps(view: FlowView, lanes: list[str], tags: list[str],
@@ -309,7 +314,8 @@ def _build_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
     steps = _stage_steps(_cached_overview(digest, flow_id, fs), stage_key)
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
-                      route=route, show_clocks=show_clocks, standalone=False, steps=steps)
+                      route=route, show_clocks=show_clocks, standalone=False, steps=steps,
+                      sources=dict(fs.sources))
     return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 
