@@ -667,10 +667,6 @@ _JS = r"""
       ctx.lineWidth = 1;
       ctx.fillRect(r.x, r.y, r.w, r.h);
       ctx.strokeRect(r.x, r.y, r.w, r.h);
-      ctx.fillStyle = "#111111";
-      ctx.font = "bold 15px system-ui, Arial, sans-serif";
-      ctx.textBaseline = "top";
-      ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
     });
     var looks = {statutory: ["#b34700", 2.6, []], guidance: ["#111111", 1.8, [7, 4]],
                  none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]]};
@@ -699,6 +695,16 @@ _JS = r"""
       ctx.fill();
     });
     ctx.globalAlpha = 1;
+    // Headings last, on the band's grey: a line into a stacked stage passes under them.
+    ctx.font = "bold 15px system-ui, Arial, sans-serif";
+    ctx.textBaseline = "top";
+    current.regions.forEach(function (r) {
+      var w = Math.min(ctx.measureText(r.title).width, Math.max(40, r.w - 16));
+      ctx.fillStyle = "#f4f4f4";
+      ctx.fillRect(r.x + 5, r.y + 3, w + 6, 19);
+      ctx.fillStyle = "#111111";
+      ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
+    });
     ctx.restore();
   }
   // Keyboard: arrows move between connected steps, Enter opens the details, + and -
