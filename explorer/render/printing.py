@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
 from explorer.render.layout import Layout, text_width
-from explorer.render.overview import Overview
+from explorer.render.overview import Overview, percent_text
 
 Paper = Literal["a4", "a3", "a2", "a1", "a0"]
 Orientation = Literal["landscape", "portrait"]
@@ -439,7 +439,7 @@ def draw_overview(ov: Overview, meta: SheetMeta, *, paper: Paper = "a3",
                               base, "normal"))
             for name, share in st.outcomes[:3]:
                 lines += [(t, base, "normal") for t in _wrap(
-                    f"{share:.0%} of the simulated children end: {name}", chars)]
+                    f"{percent_text(share)} of the simulated children end: {name}", chars)]
             yy = y + ch - 6
             for text, size, weight in lines:
                 if yy - size < y + 3:

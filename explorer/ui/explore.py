@@ -139,8 +139,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
     if mode == VIEWS[0]:
-        stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
-                       on_pick=lambda: _on_stage_pick(k))
+        stage_overview(overview_json(ov), key=k.overview, on_pick=lambda: _on_stage_pick(k))
         if deep_links:
             set_query_params(flow=flow_id, step=None, route=None, view=None)
         return
@@ -270,12 +269,6 @@ def _on_stage_pick(k: Keys) -> None:
         st.session_state[k.view] = VIEWS[1]
         st.session_state[k.stage] = key
         st.session_state[k.step] = NO_STEP
-
-
-def _overview_height(ov: Overview) -> int:
-    # Four cards a row at 1366 px with the sidebar open; each row about 118 px.
-    rows = -(-len(ov.stages) // 4)
-    return 40 + rows * 100
 
 
 def _cached_overview(digest: str, flow_id: str, fs: FlowSet) -> Overview:
