@@ -756,7 +756,7 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     if lanes_mode:
         cands = sorted({max(2, c) for c in range(4, 40, 2)})
     else:
-        cands = [0, 24, 20, 18, 16, 14, 13, 12, 11, 10, 9, 8, 7, 6]
+        cands = [0, 24, 18, 14, 12, 10, 8, 6]
     best: tuple[float, Layout] | None = None
     packings = (False,) if lanes_mode else (False, True)
     for cap, pack in [(c, pk) for c in cands for pk in packings if c or not pk]:

@@ -119,7 +119,7 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def map_frame(page: Any, *, timeout: float = 30, not_count: int | None = None) -> Any:
+def map_frame(page: Any, *, timeout: float = 60, not_count: int | None = None) -> Any:
     """The map's frame once vis-network has drawn (and, optionally, a different count)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
