@@ -154,15 +154,21 @@ def choose_first_lane(page: Any) -> None:
     folded = page.get_by_text("Show only some lanes or tags")
     lanes = page.get_by_test_id("stMultiSelect").first
     folded.first.wait_for(timeout=30_000)
-    if not lanes.is_visible():
-        folded.first.click()
-        lanes.wait_for(state="visible", timeout=30_000)
     option = page.get_by_role("option").filter(has_not_text="Select all").first
-    for _ in range(3):
-        lanes.click()
+    last: Exception | None = None
+    for _ in range(4):
+        # A rerun still under way redraws the filter and closes its menu: wait for the
+        # app to be idle, then open the fold and the menu and pick.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
         try:
-            option.wait_for(timeout=5_000)
-            break
-        except Exception:  # the menu did not open (the expander was still opening)
+            if not lanes.is_visible():
+                folded.first.click()
+                lanes.wait_for(state="visible", timeout=10_000)
+            lanes.click()
+            option.click(timeout=10_000)
+            return
+        except Exception as exc:  # the menu closed under us: try again
+            last = exc
             page.keyboard.press("Escape")
-    option.click()
+    raise TimeoutError(f"could not choose a lane: {last}")
