@@ -138,7 +138,12 @@ def map_frame(page: Any, *, timeout: float = 60, not_count: int | None = None) -
 
 
 def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
-    """Page coordinates of a step on the map (after bringing it into view)."""
+    """Page coordinates of a step on the map (after bringing it into view).
+
+    Waits for the app to be idle first: a rerun still under way can send the map its
+    data again, and the map then moves to its opening view under the pointer.
+    """
+    wait_idle(page)
     frame.frame_element().scroll_into_view_if_needed()
     frame.evaluate("id => mapNetwork.focus(id, {scale: 1.2, animation: false})", node)
     pos = frame.evaluate("id => mapNetwork.canvasToDOM(mapNetwork.getPositions([id])[id])",
@@ -159,8 +164,7 @@ def choose_first_lane(page: Any) -> None:
     for _ in range(4):
         # A rerun still under way redraws the filter and closes its menu: wait for the
         # app to be idle, then open the fold and the menu and pick.
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+        wait_idle(page)
         try:
             if not lanes.is_visible():
                 folded.first.click()
@@ -172,3 +176,10 @@ def choose_first_lane(page: Any) -> None:
             last = exc
             page.keyboard.press("Escape")
     raise TimeoutError(f"could not choose a lane: {last}")
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    """Until Streamlit shows no "running" status (no rerun under way)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
+    page.wait_for_timeout(200)
