@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench schema validate clean
+.PHONY: run test lint bench schema validate digest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/permanence-explorer schema --out flows/schema
+
+digest: $(STAMP)
+	$(BIN)/permanence-explorer digest --out docs/flows
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
