@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench schema validate digest clean
+.PHONY: run test lint bench schema validate digest format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/permanence-explorer schema --out flows/schema
+
+format: $(STAMP)
+	$(BIN)/permanence-explorer format
 
 digest: $(STAMP)
 	$(BIN)/permanence-explorer digest --out docs/flows

@@ -107,17 +107,85 @@ def _fatal(doc: SourceDocument) -> bool:
     return any(p.code not in ("yaml11_number", "duplicate_key") for p in doc.problems)
 
 
+def flatten_flow_data(data: dict[str, Any]) -> tuple[dict[str, Any], dict[Any, Any]]:
+    """A flow's data with the transitions and timescales written under their steps
+    (``next:``, ``timescales:``) moved into the flow's own lists, and the flow's
+    ``estimate_defaults`` filled into estimates that leave them out; with the path in the
+    file of each moved item, so that a problem is reported where it was written.
+
+    >>> flat, where = flatten_flow_data({"steps": [{"id": "a", "next": [{"to": "b"}]}]})
+    >>> flat["transitions"], where[("transitions", 0)]
+    ([{'from': 'a', 'to': 'b'}], ('steps', 0, 'next', 0))
+    """
+    aliases: dict[Any, Any] = {}
+    flat = dict(data)
+    top_transitions = data.get("transitions")
+    top_timescales = data.get("timescales")
+    transitions = list(top_transitions) if isinstance(top_transitions, list) else None
+    timescales = list(top_timescales) if isinstance(top_timescales, list) else None
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        new_steps = []
+        for i, st in enumerate(steps):
+            if not isinstance(st, dict):
+                new_steps.append(st)
+                continue
+            st = dict(st)
+            for key, section in (("next", "transitions"), ("timescales", "timescales")):
+                items = st.get(key)
+                if not isinstance(items, list):
+                    continue  # a wrong type is left for the schema to report in place
+                del st[key]
+                target = transitions if section == "transitions" else timescales
+                if target is None:
+                    target = []
+                    aliases[(section,)] = ("steps",)
+                    if section == "transitions":
+                        transitions = target
+                    else:
+                        timescales = target
+                for j, item in enumerate(items):
+                    k = len(target)
+                    aliases[(section, k)] = ("steps", i, key, j)
+                    aliases[(section, k, "from")] = ("steps", i, "id")
+                    target.append({"from": st.get("id"), **item} if isinstance(item, dict)
+                                  else item)
+            new_steps.append(st)
+        flat["steps"] = new_steps
+    defaults = data.get("estimate_defaults")
+    if transitions is not None:
+        if isinstance(defaults, dict):
+            transitions = [_with_defaults(t, defaults) for t in transitions]
+        flat["transitions"] = transitions
+    if timescales is not None:
+        flat["timescales"] = timescales
+    return flat, aliases
+
+
+def _with_defaults(t: Any, defaults: dict[str, Any]) -> Any:
+    if not isinstance(t, dict) or not isinstance(t.get("estimate"), dict):
+        return t
+    est = dict(t["estimate"])
+    for key in ("basis", "source"):
+        if key not in est and key in defaults:
+            est[key] = defaults[key]
+    return {**t, "estimate": est}
+
+
 def _validate(model: type[M], doc: SourceDocument, out: list[Problem]) -> M | None:
     if not isinstance(doc.data, dict):
         out.append(Problem(doc.path, 1, 1, f"expected a mapping of keys at the top, found "
                            f"{_kind(doc.data)}", "start the file with 'id: ...'",
                            code="type"))
         return None
+    data = doc.data
+    if model is Flow:
+        data, doc.aliases = flatten_flow_data(doc.data)
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            out.append(_problem_from_error(doc, err, model))
+            out.append(_problem_from_error(doc, err, model, data))
         return None
 
 
@@ -126,8 +194,11 @@ def _kind(value: Any) -> str:
             bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel]) -> Problem:
-    data_loc = _data_loc(doc.data, tuple(err["loc"]))
+def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel],
+                        data: Any = None) -> Problem:
+    flat_loc = _data_loc(doc.data if data is None else data, tuple(err["loc"]))
+    # Where it was written: a transition under its step is reported there.
+    data_loc = doc.resolve(flat_loc)
     line, col = doc.locate(data_loc)
     where = _describe_loc(doc.data, data_loc)
     etype = err["type"]
@@ -137,7 +208,9 @@ def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel]) -
     last = str(data_loc[-1]) if data_loc else ""
     if etype == "extra_forbidden" and data_loc:
         line, col = doc.key_marks.get(data_loc, (line, col))
-        allowed = _allowed_keys(model, data_loc)
+        allowed = _allowed_keys(model, data_loc if data_loc == flat_loc else flat_loc)
+        if data_loc != flat_loc and data_loc[:1] == ("steps",):
+            allowed = [k for k in allowed if k != "from"]
         close = difflib.get_close_matches(last, allowed, n=1)
         parent = _describe_loc(doc.data, data_loc[:-1])
         msg = f"unknown key '{last}'" + (f" in {parent}" if parent else "")
