@@ -100,5 +100,5 @@ COMMANDS: tuple[Command, ...] = (
             cmd_export, _configure),
     Command("digest", "a legal digest of each flow (Markdown): stage by stage, each step "
             "with its rules, kinds, counting, sources and confidence", cmd_digest,
-            _configure_digest),
+            _configure_digest, example="permanence-explorer digest --out docs/flows"),
 )
