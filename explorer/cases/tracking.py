@@ -444,16 +444,23 @@ class _Items:
         self.parts: dict[str, list[np.ndarray]] = {c: [] for c in self.NAMES}
         self.reasons = ["", "the dates of these steps contradict the flow's order"]
         self.notes = [""]
+        self._codes: dict[tuple[int, str], int] = {}
+
+    def _code(self, table: list[str], which: int, text: str) -> int:
+        key = (which, text)
+        if key not in self._codes:
+            if text in table:  # the two texts every table starts with
+                self._codes[key] = table.index(text)
+            else:
+                table.append(text)
+                self._codes[key] = len(table) - 1
+        return self._codes[key]
 
     def reason(self, text: str) -> int:
-        if text not in self.reasons:
-            self.reasons.append(text)
-        return self.reasons.index(text)
+        return self._code(self.reasons, 0, text)
 
     def note(self, text: str) -> int:
-        if text not in self.notes:
-            self.notes.append(text)
-        return self.notes.index(text)
+        return self._code(self.notes, 1, text)
 
     def add(self, **cols: np.ndarray) -> None:
         n = len(cols["case"])
@@ -874,6 +881,7 @@ def _frame(cat: dict[str, np.ndarray], rules: Sequence[Rule], ids: np.ndarray,
     })
 
 
+@quiet_gc()
 def track_caseload(fs: FlowSet, data: bytes | str, *, as_of: dt.date, due_soon_days: int = 14,
                    max_bytes: int = MAX_UPLOAD_BYTES, filename: str = "caseload.csv",
                    sheet: str | None = None) -> tuple[Caseload, TrackResult]:

@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from explorer.cases.tracking import MAX_UPLOAD_BYTES, to_json, track_caseload
+from explorer.cases.caseload import MAX_FILE_BYTES
+from explorer.cases.tracking import to_json, track_caseload
 from explorer.cli.common import Command, UsageError, load_valid
 from explorer.model.kinds import STATUSES, WITHHELD
 
@@ -57,9 +58,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
+        if size > MAX_FILE_BYTES:
             raise UsageError(f"{path}: the file is {size / 1_048_576:.1f} MB; the limit is "
-                             f"{MAX_UPLOAD_BYTES / 1_048_576:.0f} MB")
+                             f"{MAX_FILE_BYTES / 1_048_576:.0f} MB")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise UsageError(f"{path}: no such file") from exc
@@ -105,7 +106,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     load, result = track_caseload(fs, _read(path), as_of=as_of,
                                   due_soon_days=args.due_soon_days, filename=path.name,
-                                  sheet=args.sheet)
+                                  sheet=args.sheet, max_bytes=MAX_FILE_BYTES)
     for p in load.problems:
         print(f"{path}: {p}", file=sys.stderr)
     if load.fatal:
