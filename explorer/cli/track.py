@@ -95,8 +95,8 @@ def _text(data: dict[str, Any]) -> str:
     lines.append(f"\n{summary['cases']} case(s) from {summary['rows_read']} row(s): {counts}")
     missing = summary["by_status"].get("not_recorded", 0)
     if missing:
-        lines.append(f"{missing} deadline(s) not_recorded: the sheet has no column for a step "
-                     "whose clock is running; add the column to know whether they were met")
+        lines.append(f"{missing} deadline(s) not_recorded: the file has no column or event "
+                     "for a step whose clock is running; add it to know whether they were met")
     return "\n".join(lines)
 
 
