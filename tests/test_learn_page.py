@@ -185,3 +185,12 @@ def test_the_journey_is_dated_from_a_start_date_the_trainee_can_change() -> None
     after = list(at.dataframe[0].value["Due"])
     assert after == [d + dt.timedelta(days=28) for d in before]
     assert "Monday 02 February 2026" in day_line(at)
+
+
+def test_the_step_card_says_who_acts_and_on_what_legal_basis() -> None:
+    from tests.apptest import ok, page
+
+    at = ok(page("explorer.ui.learn_page").run())
+    card = [c.value.replace("\\", "") for c in at.caption if "Who acts:" in c.value]
+    assert card, "no step card line on who acts"
+    assert "Legal basis:" in card[0]

@@ -14,15 +14,30 @@ import sys
 from collections.abc import Sequence
 
 from explorer import __version__
-from explorer.cli import analysis, export, track, validate
+from explorer.cli import analysis, export, inspect_flows, measures, track, validate
 from explorer.cli.common import Command, UsageError
 from explorer.io.load import DEFAULT_FLOWS_DIR
 from explorer.model.problems import FlowError
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
-    *validate.COMMANDS, *analysis.COMMANDS, *export.COMMANDS, *track.COMMANDS,
+    *validate.COMMANDS, *inspect_flows.COMMANDS, *analysis.COMMANDS, *export.COMMANDS,
+    *track.COMMANDS, *measures.COMMANDS,
 )
+
+#: Examples for commands whose module gives none (each command's ``--help`` ends with one).
+EXAMPLES: dict[str, str] = {
+    "export": "permanence-explorer export permanence --format html > permanence-map.html",
+    "track": "permanence-explorer track examples/example-caseload.csv --as-of 2026-11-22",
+    "measures": "permanence-explorer measures EVENTS.csv --json",
+    "mine": "permanence-explorer mine EVENTS.csv",
+    "forecast": "permanence-explorer forecast EVENTS.csv --case CASE_ID",
+}
+
+
+def example(c: Command) -> str:
+    """The example command line shown at the end of a command's ``--help``."""
+    return c.example or EXAMPLES.get(c.name, "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for c in COMMANDS:
-        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        ex = example(c)
+        p = sub.add_parser(c.name, help=c.help, description=c.help,
+                           epilog=f"example:\n  {ex}\n" if ex else None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--flows", default=str(DEFAULT_FLOWS_DIR), metavar="DIR",
                        help="folder of flows (default: the shipped flows)")
+        p.add_argument("--ids", action="store_true",
+                       help="show step ids instead of names in text output")
         c.configure(p)
         p.set_defaults(handler=c.handler)
     return parser
@@ -45,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status (0 ok, 1 problems found, 2 error)."""
+    _ensure_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -69,6 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _ensure_streams() -> None:
+    # Started with stdout or stderr closed (``cmd >&-``), Python sets them to None and
+    # the first print fails with a traceback: what would be written there is dropped,
+    # and the exit status still tells the result.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def _silence_stdout() -> None:
     # Python flushes stdout at exit; with the pipe closed that flush would fail again.
     try:
@@ -78,4 +108,4 @@ def _silence_stdout() -> None:
         pass
 
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXAMPLES", "build_parser", "example", "main"]

@@ -27,6 +27,8 @@ class Command:
     help: str
     handler: Handler
     configure: Callable[[argparse.ArgumentParser], None]
+    #: One command line that works on the shipped flows, shown at the end of ``--help``.
+    example: str = ""
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

@@ -23,6 +23,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         p = Path(raw)
         if p.is_dir():
             fs = load_flows(p)
+            if not fs.documents and not fs.problems:
+                # A folder with no flow in it validates nothing: that is a mistake, not "ok".
+                raise UsageError(f"{raw}: no flow files (*.yaml) in this folder")
             problems.extend(fs.problems)
             checked.extend(str(d.path) for d in fs.documents.values())
         elif p.exists():
@@ -79,7 +82,7 @@ def _schema_args(p: argparse.ArgumentParser) -> None:
 #: The commands of this module, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     Command("validate", "check flows; each problem as file:line:column: message",
-            cmd_validate, _validate_args),
+            cmd_validate, _validate_args, example="permanence-explorer validate flows/"),
     Command("schema", "print or write the JSON Schema of the flow files", cmd_schema,
-            _schema_args),
+            _schema_args, example="permanence-explorer schema --out flows/schema"),
 )

@@ -14,6 +14,7 @@ from explorer.graph.build import (
     resolve_step,
     starts,
     step_id,
+    system_flow_ids,
     timescales_between,
     transition_timescale,
 )
@@ -22,6 +23,6 @@ from explorer.graph.stages import flow_links, flow_order, stage_index, system_st
 __all__ = [
     "ALL", "build_flow_graph", "closing_join", "dag", "flow_graph", "flow_links", "flow_of",
     "flow_order", "flow_timescales", "outcomes", "post_dominators", "resolve_step",
-    "stage_index", "starts", "step_id", "system_stages", "timescales_between",
+    "stage_index", "starts", "step_id", "system_flow_ids", "system_stages", "timescales_between",
     "transition_timescale",
 ]

@@ -92,6 +92,20 @@ def build_flow_graph(flows: dict[str, Flow], flow_ids: Iterable[str]) -> nx.DiGr
     return G
 
 
+def system_flow_ids(flows: dict[str, Flow]) -> list[str]:
+    """The flows of the whole-system view: every flow but a local variant of one present.
+
+    A local variant (``variant_of: permanence``) repeats its national flow's step ids, so
+    the two cannot share one graph; the variant is explored on its own, beside it.
+
+    >>> from explorer.io.load import load_flows
+    >>> system_flow_ids(load_flows().flows)
+    ['care-and-protection', 'permanence']
+    """
+    return [f for f in sorted(flows) if not (flows[f].variant_of in flows
+                                             and flows[f].variant_of != f)]
+
+
 def flow_graph(fs: FlowSet, flow_id: str) -> nx.DiGraph:
     """The graph of one flow of a :class:`~explorer.io.load.FlowSet`, or of all (``"all"``).
 
@@ -99,7 +113,7 @@ def flow_graph(fs: FlowSet, flow_id: str) -> nx.DiGraph:
     """
     flows: dict[str, Flow] = fs.flows
     if flow_id == ALL:
-        G = build_flow_graph(flows, sorted(flows))
+        G = build_flow_graph(flows, system_flow_ids(flows))
         G.graph["flow_id"] = ALL
         G.graph["title"] = "The whole system"
         return G

@@ -32,6 +32,7 @@ from explorer.graph import (
     post_dominators,
     stage_index,
     step_id,
+    system_flow_ids,
 )
 from explorer.model import Flow, Lane, Step
 from explorer.model.document import SourceDocument
@@ -95,7 +96,7 @@ def check_flowset(fs: FlowSet, folder: Path) -> list[Problem]:
 def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) -> None:
     lanes = {lane.id for lane in flow.lanes}
     steps = {s.id: s for s in flow.steps}
-    _check_unique_ids(flow, rep, owner)
+    _check_unique_ids(flow, rep, owner, fs)
     for i, s in enumerate(flow.steps):
         if s.lane not in lanes:
             rep.at(("steps", i, "lane"), f"step '{s.id}': unknown lane '{s.lane}'",
@@ -153,7 +154,15 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
                    "add a step with this id (design.md section 4)", "milestone")
 
 
-def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None:
+def _family(fs: FlowSet, fid: str) -> str:
+    # A local variant shares its national flow's step ids: they are one family.
+    flow = fs.flows.get(fid)
+    national = flow.variant_of if flow is not None else None
+    return national if national and national in fs.flows else fid
+
+
+def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str],
+                      fs: FlowSet | None = None) -> None:
     sections: tuple[tuple[str, Sequence[Lane | Step]], ...] = (("lanes", flow.lanes),
                                                                ("steps", flow.steps))
     for section, items in sections:
@@ -167,7 +176,7 @@ def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str]) -> None
                 seen[item.id] = i
     for i, s in enumerate(flow.steps):
         other = owner.setdefault(s.id, flow.id)
-        if other != flow.id:
+        if other != flow.id and (fs is None or _family(fs, other) != _family(fs, flow.id)):
             rep.at(("steps", i, "id"), f"step id '{s.id}' is also used in flow '{other}'",
                    "step ids are unique across all flows (they are case-tracking column "
                    "names); rename one", "duplicate_id")
@@ -454,7 +463,7 @@ def _check_parallels(G: nx.DiGraph, D: nx.DiGraph, flow: Flow, rep: _Reporter) -
 
 
 def _check_union(fs: FlowSet) -> list[Problem]:
-    G = build_flow_graph(fs.flows, sorted(fs.flows))
+    G = build_flow_graph(fs.flows, system_flow_ids(fs.flows))
     cycle = _find_cycle(G)
     if not cycle:
         return []
@@ -464,6 +473,34 @@ def _check_union(fs: FlowSet) -> list[Problem]:
     line, col = doc.locate(("transitions",))
     return [Problem(doc.path, line, col, f"the whole-system view has a cycle across flows: "
                     f"{path}", "links between flows must run one way", "cycle")]
+
+
+def raw_reference_problems(doc: SourceDocument) -> list[Problem]:
+    """Misspelt step references in a flow file that failed the schema, read from its data.
+
+    A schema error (a bad unit) stops the flow from being built, and with it every check
+    that needs the model; this pass still reads the steps' ids and each transition's and
+    timescale's ``from`` and ``to`` from the raw data, so every problem is reported at
+    once. References into another flow (``other-flow:step``) are left to the full checks.
+    """
+    data = doc.data if isinstance(doc.data, dict) else {}
+    steps = data.get("steps")
+    if not isinstance(steps, list):
+        return []
+    ids = {x["id"] for x in steps if isinstance(x, dict) and isinstance(x.get("id"), str)}
+    rep = _Reporter(doc)
+    for section in ("transitions", "timescales"):
+        items = data.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            for key in ("from", "to"):
+                ref = item.get(key)
+                if isinstance(ref, str) and ":" not in ref and ref not in ids:
+                    label = f"{section[:-1]} {item.get('from')} -> {item.get('to')}"
+                    rep.at((section, i, key), f"{label}: unknown step '{ref}'",
+                           _suggest(ref, ids, "steps"), "reference")
+    return rep.problems
 
 
 def _suggest(name: str, known: Any, what: str) -> str:

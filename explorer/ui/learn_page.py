@@ -96,6 +96,19 @@ def _undo() -> None:
         st.session_state[K_HISTORY] = history[:-1]
 
 
+def _who_and_basis(fs: FlowSet, G: nx.DiGraph, step: str) -> str:
+    """The step card's line on who acts (and who decides) and on what legal basis."""
+    from explorer.learning.pathways import lane_name
+
+    s = G.nodes[step]["step"]
+    who = f"Who acts: {md(lane_name(fs, G, s.lane))}"
+    if s.decided_by and s.decided_by != s.lane:
+        who += f" · decided by {md(lane_name(fs, G, s.decided_by))}"
+    basis = "; ".join(cite(lb, fs.sources) for lb in s.legal_basis)
+    return who + ("  \nLegal basis: " + md(basis) if basis else
+                  "  \nLegal basis: none recorded for this step (practice, not law)")
+
+
 def _choice_label(G: nx.DiGraph, c: Choice) -> str:
     bits = [f"→ {_name(G, c.to)}"]
     if c.label:
@@ -152,8 +165,11 @@ def timeline_rows(G: nx.DiGraph, journey: Journey, items: list[ClockItem]
 def _timeline(G: nx.DiGraph, journey: Journey, items: list[ClockItem]) -> None:
     df = pd.DataFrame(timeline_rows(G, journey, items))
     rows = list(df.sort_values("order")["row"])
-    colour = alt.Color("type:N", title="Bar", scale=alt.Scale(
-        domain=list(CHART_COLOURS), range=list(CHART_COLOURS.values())))
+    # The legend reads status words (never ids such as due_soon) and says what it shows.
+    words = {"step": "Step reached", **STATUS_WORDS}
+    df["type"] = [words.get(t, t) for t in df["type"]]
+    colour = alt.Color("type:N", title="Step or clock", scale=alt.Scale(
+        domain=[words.get(k, k) for k in CHART_COLOURS], range=list(CHART_COLOURS.values())))
     y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=420))
     tooltip = [alt.Tooltip("row:N", title="What"), alt.Tooltip("what:N", title="Status"),
                alt.Tooltip("start:Q", title="From day", format=".1f"),
@@ -162,9 +178,9 @@ def _timeline(G: nx.DiGraph, journey: Journey, items: list[ClockItem]) -> None:
     bars = base.mark_bar(height=12).encode(x=alt.X("start:Q", title="Day of the journey"),
                                            x2="end:Q", y=y, color=colour, tooltip=tooltip)
     # Arrivals as points: a step passed the same day still shows.
+    shape = alt.Shape("type:N", title="Step or clock")
     points = base.mark_point(filled=True, size=60).encode(x="start:Q", y=y, color=colour,
-                                                          shape=alt.Shape("type:N", title="Bar"),
-                                                          tooltip=tooltip)
+                                                          shape=shape, tooltip=tooltip)
     chart = (bars + points).properties(height=max(120, 24 * len(rows)),
                                        title="The journey so far and its clocks")
     st.altair_chart(chart, width="stretch", key="learn_timeline")
@@ -233,6 +249,7 @@ def _journey_section(fs: FlowSet) -> None:
             with st.container(border=True):
                 st.markdown(f"**You are at: {md(s.name)}** (day {journey.day_of(tok) or 0:g})")
                 st.markdown(md(s.description))
+                st.caption(_who_and_basis(fs, G, tok))
                 if s.child_and_family:
                     st.caption("The child and family: " + md(s.child_and_family))
                 for c in (c for c in open_choices if c.frm == tok):

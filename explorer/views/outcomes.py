@@ -35,6 +35,7 @@ import pandas as pd
 
 from explorer.analysis.routes import Route, routes
 from explorer.analysis.simulate import OutcomeChange, Simulation
+from explorer.graph import dag
 from explorer.model.problems import FlowError
 
 #: Routes measured per outcome (all are counted; the floor is the least of these).
@@ -51,9 +52,15 @@ def _is_end(G: nx.DiGraph, n: str) -> bool:
 
 def reachable_ends(G: nx.DiGraph, source: str) -> list[str]:
     """The ends reachable from ``source`` without repeat edges, in reading order."""
-    from explorer.views.route_tables import outcome_options
-
-    return [n for n in outcome_options(G, source) if _is_end(G, n)]
+    if source not in G:
+        return []
+    D = dag(G)
+    reach = nx.descendants(D, source)
+    try:
+        order = list(nx.topological_sort(D))
+    except nx.NetworkXUnfeasible:  # an invalid flow: the checks report it
+        order = sorted(map(str, G.nodes))
+    return [n for n in order if n in reach and _is_end(G, n)]
 
 
 def choice_words(G: nx.DiGraph, u: str, v: str) -> str:

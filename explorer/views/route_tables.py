@@ -57,6 +57,7 @@ from explorer.analysis.simulate import (
 )
 from explorer.model.kinds import MIN_KINDS, STATUTORY_UPPER, UPPER_KINDS
 from explorer.model.wording import timescale_label
+from explorer.views.outcomes import route_names
 
 #: Starting points tried first for the default view (whole system, then permanence).
 PREFERRED_STARTS: tuple[str, ...] = ("concern_raised", "looked_after")
@@ -73,17 +74,33 @@ LIMIT_CLASSES: tuple[str, ...] = (LIMIT_STATUTORY, LIMIT_GUIDANCE, LIMIT_MINIMUM
 
 
 def step_labels(G: nx.DiGraph) -> dict[str, str]:
-    """Each step's name; where two steps share a name, their ids tell them apart.
+    """Each step's name; where two steps share a name, the step before each tells them
+    apart (never the step id), and a number where even that is shared.
 
     >>> import networkx as nx
     >>> G = nx.DiGraph()
     >>> G.add_node("a", name="Review"); G.add_node("b", name="Review"); G.add_node("c", name="End")
+    >>> G.add_node("p", name="Order made"); G.add_edge("p", "a")
     >>> step_labels(G)
-    {'a': 'Review (a)', 'b': 'Review (b)', 'c': 'End'}
+    {'a': 'Review (after Order made)', 'b': 'Review', 'c': 'End', 'p': 'Order made'}
     """
     names = {n: str(G.nodes[n].get("name") or n) for n in G}
     seen = Counter(names.values())
-    return {n: f"{name} ({n})" if seen[name] > 1 else name for n, name in names.items()}
+    out: dict[str, str] = {}
+    for n, name in names.items():
+        if seen[name] == 1:
+            out[n] = name
+            continue
+        before = [names[u] for u in G.predecessors(n) if not G.edges[u, n].get("repeat")]
+        out[n] = f"{name} (after {before[0]})" if len(before) == 1 else name
+    again = Counter(out.values())
+    count: Counter[str] = Counter()
+    for n in sorted(out, key=str):
+        if again[out[n]] > 1:
+            count[out[n]] += 1
+            if count[out[n]] > 1:
+                out[n] = f"{out[n]} ({count[out[n]]})"
+    return out
 
 
 def _reading_order(G: nx.DiGraph) -> list[str]:
@@ -225,8 +242,6 @@ def route_table(rs: RouteSet, names: Mapping[str, str],
     (:func:`explorer.views.outcomes.route_names`). The key columns come first, so a
     laptop screen shows them without scrolling; days are whole days.
     """
-    from explorer.views.outcomes import route_names
-
     lanes = lanes or {}
     labels = route_names(G, rs.routes) if G is not None else [""] * len(rs.routes)
     rows = []

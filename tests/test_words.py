@@ -1,0 +1,163 @@
+"""Words: no internal id reaches a user, and every term the app uses is in the glossary.
+
+Every page of the menu is rendered (AppTest, shipped flows) and everything it shows is
+read: text, tables (cells and headings), widget labels and options, metrics, and the
+charts' specs and data. None of it may carry a step id, a source id, a kind or status
+id, a published figure's id, a chart legend titled "Bar" or a date with a time of day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from explorer.io.load import DEFAULT_FLOWS_DIR
+from explorer.model.flowset import FlowSet
+from explorer.model.kinds import KIND_WORDS, STATUS_WORDS
+from explorer.ui.data import FLOWS_DIR_ENV
+from explorer.ui.pages import PAGES
+from tests.apptest import ok, page
+
+#: Pages whose own drawing another engineer owns are still scanned; the map's frame
+#: (its vis-network data) is not Streamlit text and is checked by the map's own tests.
+MODULES = sorted({p.render.__module__ for p in PAGES})
+#: Terms the app's own pages use, each of which the glossary must explain.
+APP_TERMS = ("Drift", "Statutory floor", "Bounded time", "Unbounded step",
+             "Practice estimate", "Simulated journeys", "Local variant")
+
+
+@pytest.fixture(autouse=True)
+def flows_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FLOWS_DIR_ENV, str(DEFAULT_FLOWS_DIR))
+
+
+def internal_ids(fs: FlowSet) -> set[str]:
+    """Ids a user must never read: those with an underscore (plain words such as 'ird'
+    are also English and cannot be told apart from text)."""
+    ids: set[str] = set()
+    for flow in fs.flows.values():
+        ids |= {s.id for s in flow.steps}
+        ids |= {t.id for t in flow.timescales if t.id}
+        ids |= {p.id for p in flow.published_durations}
+        ids |= {lane.id for lane in flow.lanes}
+    ids |= set(fs.sources)
+    ids |= set(KIND_WORDS) | set(STATUS_WORDS)
+    return {i for i in ids if "_" in i}
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
+
+
+def shown(at: AppTest) -> list[str]:
+    """Everything a page shows as text, Markdown escapes removed."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning",
+                 "success", "error", "code", "button", "checkbox", "toggle", "expander",
+                 "tab"):
+        for e in at.get(kind):
+            for attr in ("value", "label"):
+                v = getattr(e, attr, None) if kind != "button" or attr == "label" else None
+                if isinstance(v, str):
+                    out.append(v)
+    for kind in ("selectbox", "radio", "multiselect"):
+        for w in at.get(kind):
+            out.append(str(w.label))
+            out.extend(str(o) for o in w.options)
+    for m in at.metric:
+        out.extend([str(m.label), str(m.value)])
+    for d in at.dataframe:
+        frame = d.value
+        out.extend(map(str, frame.columns))
+        for col in frame.columns:
+            out.extend(str(x) for x in frame[col].tolist() if x is not None)
+    for c in at.get("vega_lite_chart"):
+        spec = json.loads(c.proto.spec)
+        out.extend(_strings(spec))
+        for ds in c.proto.datasets:
+            frame = convert_arrow_bytes_to_pandas_df(ds.data.data)
+            for col in frame.columns:
+                out.extend(str(x) for x in frame[col].tolist() if isinstance(x, str))
+    return [x.replace("\\", "") for x in out]
+
+
+#: Leaks found by this scan in parts other engineers own, reported to them: (page module,
+#: the id, whose and where). Each is still scanned for everywhere else.
+KNOWN_ELSEWHERE: tuple[tuple[str, str, str], ...] = (
+    ("explorer.ui.map_page", "looked_after", "map: the tag filter lists tag ids"),
+    ("explorer.ui.pathways_page", "cpo_prevents_removal",
+     "flows: a timescale's applies_when text names a step id"),
+)
+#: Text in backticks is a name the user must type (a spreadsheet column): meant literally.
+_CODE = re.compile(r"`[^`]*`")
+
+
+def problems_in(texts: list[str], ids: set[str], module: str = "") -> list[str]:
+    known = {i for m, i, _ in KNOWN_ELSEWHERE if m == module}
+    ids = ids - known
+    texts = [_CODE.sub("", t) for t in texts]
+    found = []
+    pattern = re.compile(r"(?<![\w/.#-])(" + "|".join(sorted(map(re.escape, ids), key=len,
+                                                            reverse=True)) + r")(?![\w])")
+    for t in texts:
+        for m in pattern.finditer(t):
+            found.append(f"id {m.group(1)!r} in {t[:120]!r}")
+        if "00:00:00" in t:
+            found.append(f"a time of day in {t[:120]!r}")
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_internal_id_reaches_a_user(module: str, shipped: FlowSet) -> None:
+    at = ok(page(module).run())
+    texts = shown(at)
+    assert texts, "the page showed nothing"
+    assert problems_in(texts, internal_ids(shipped), module) == []
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_chart_legend_is_titled_bar(module: str) -> None:
+    at = ok(page(module).run())
+    for c in at.get("vega_lite_chart"):
+        spec = json.dumps(json.loads(c.proto.spec))
+        assert '"title": "Bar"' not in spec
+
+
+def test_the_scan_catches_an_id_and_a_timestamp(shipped: FlowSet) -> None:
+    ids = internal_ids(shipped)
+    assert problems_in(["Go to grounds_hearing now"], ids)
+    assert problems_in(["Due 2026-01-05 00:00:00"], ids)
+    assert problems_in(["ng_cp_2021 says"], ids)
+    assert not problems_in(["The grounds hearing sits"], ids)
+    assert not problems_in(["a column `grounds_hearing` in the sheet"], ids)
+
+
+@pytest.mark.parametrize("term", APP_TERMS)
+def test_every_term_the_app_uses_is_in_the_glossary(term: str, shipped: FlowSet) -> None:
+    assert term.casefold() in {t.term.casefold() for t in shipped.glossary}
+
+
+def test_the_app_still_uses_every_listed_term() -> None:
+    # The list is not padded: each term is used by a page or by the views it shows.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "explorer"
+    code = "\n".join(p.read_text(encoding="utf-8").casefold()
+                     for p in [*(root / "ui").glob("*.py"), *(root / "views").glob("*.py")])
+    for term in APP_TERMS:
+        stem = term.casefold().split()[0][:5] if term != "Local variant" else "variant"
+        assert stem in code, term
