@@ -327,7 +327,7 @@ def read_csv_text(data: bytes, *, multiline_columns: Collection[str] = ()) -> Ta
                             "columns) and one row a case")
     first = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    if '"' not in text and "\r" not in text.replace("\r\n", ""):
+    if '"' not in text and "\x00" not in text and "\r" not in text.replace("\r\n", ""):
         return _plain_csv(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     spans: list[tuple[int, int, list[str]]] = []
@@ -417,8 +417,9 @@ def _plain_csv(text: str, delimiter: str) -> Table:
 
 def _plain(line: str, delimiter: str) -> list[str]:
     """One line split at the delimiter with quotes taken as text (the recovery path)."""
-    return next(csv.reader([line.rstrip("\r")], delimiter=delimiter,
-                           quoting=csv.QUOTE_NONE), [])
+    # A plain split: quotes are text here, and a stray carriage return or NUL in the line
+    # (which the csv module refuses) stays in its cell.
+    return line.rstrip("\r").split(delimiter)
 
 
 def _resplit(lines: list[str], start: int, end: int, delimiter: str
