@@ -519,6 +519,8 @@ class _Column:
     part: int
     width: float = 0.0
     bands: list[tuple[str, float, float]] = field(default_factory=list)  # lane, lo, hi
+    #: (stage, part, layers) of each stage run stacked in this column, top to bottom.
+    segments: list[tuple[int, int, list[int]]] = field(default_factory=list)
 
 
 def _sep(a: _Item, b: _Item, p: _Params) -> float:
@@ -628,8 +630,14 @@ def _place_column(col: _Column, order: list[list[object]], items: dict[object, _
     col.width = hi - lo
 
 
-def _columns(layer_stage: list[int], max_layers: int | None, mode: Mode) -> list[_Column]:
-    """Cut the layers into columns: whole stages (split when deeper than max_layers)."""
+def _columns(layer_stage: list[int], max_layers: int | None, mode: Mode,
+             pack: bool = False) -> list[_Column]:
+    """Cut the layers into columns: whole stages (split when deeper than max_layers).
+
+    ``pack`` stacks consecutive short stages in one column (each with its heading) while
+    the column stays within ``max_layers``: a flow of many short stages then fills the
+    sheet's height instead of its width. Lanes mode always packs.
+    """
     runs: list[tuple[int, list[int]]] = []
     for ly, s in enumerate(layer_stage):
         if runs and runs[-1][0] == s:
@@ -644,14 +652,16 @@ def _columns(layer_stage: list[int], max_layers: int | None, mode: Mode) -> list
         for i in range(parts):
             chunk = ls[i * size:(i + 1) * size]
             if chunk:
-                cols.append(_Column(chunk, s, i))
-    if mode == "lanes":  # pack consecutive stage columns into segments up to the cap
+                cols.append(_Column(chunk, s, i, segments=[(s, i, list(chunk))]))
+    if mode == "lanes" or pack:
         packed: list[_Column] = []
         for c in cols:
             if packed and len(packed[-1].layers) + len(c.layers) <= cap:
                 packed[-1].layers.extend(c.layers)
+                packed[-1].segments.extend(c.segments)
             else:
-                packed.append(_Column(list(c.layers), c.stage, c.part))
+                packed.append(_Column(list(c.layers), c.stage, c.part,
+                                      segments=list(c.segments)))
         cols = packed
     return cols
 
@@ -731,7 +741,11 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     group = (lambda k: lane_idx.get(items[k].lane, len(lane_idx))) if lanes_mode else None
     soft = frozenset((c.items[i], c.items[i + 1]) for c in chains if c.repeat
                      for i in range(len(c.items) - 1))
-    order = _order(items, links, nlayers, group, soft=soft)
+    # A very large upload gets fewer refining sweeps: the sweeps grow with the square of
+    # a layer's width, and the app lays out on the server.
+    big = len(items) > 1500
+    order = _order(items, links, nlayers, group, soft=soft, sweeps=4 if big else 16,
+                   restarts=0 if big else 1)
     down: dict[object, list[object]] = defaultdict(list)
     up: dict[object, list[object]] = defaultdict(list)
     for a, b in links:
@@ -742,10 +756,11 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     if lanes_mode:
         cands = sorted({max(2, c) for c in range(4, 40, 2)})
     else:
-        cands = [0, 24, 20, 18, 16, 14, 13, 12, 11, 10, 9, 8, 7, 6]
+        cands = [0, 24, 18, 14, 12, 10, 8, 6]
     best: tuple[float, Layout] | None = None
-    for cap in cands:
-        cols = _columns(layer_stage, cap or None, mode)
+    packings = (False,) if lanes_mode else (False, True)
+    for cap, pack in [(c, pk) for c in cands for pk in packings if c or not pk]:
+        cols = _columns(layer_stage, cap or None, mode, pack)
         snapshot = {k: it.b for k, it in items.items()}
         for col in cols:
             _place_column(col, order, items, up, down, p,
@@ -855,10 +870,13 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
         row_size[ly] = max([items[k].dsize for k in row if items[k].real] + [4.0])
     col_rows: dict[int, dict[int, float]] = {}
     col_depth: dict[int, float] = {}
+    heads = {seg[2][0] for c in cols for seg in c.segments[1:]} if mode == "stages" else set()
     for ci, c in enumerate(cols):
         d = 0.0
         starts = {}
         for ly in c.layers:
+            if ly in heads:  # a stacked stage's heading band
+                d += p.title_depth + 2 * p.margin
             starts[ly] = d
             d += row_size[ly] + p.row_gap
         col_rows[ci] = starts
@@ -980,12 +998,15 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
             end += p.margin + kcount(ci) * p.track
         b0 = col_b0[ci]
         if mode == "stages":
-            s = c.stage
-            title = (stage_titles or {}).get(s, f"Stage {s + 1}")
-            if c.part:
-                title += " (continued)"
-            regions.append(Region("stage", str(s), title, b0 - 3, top, c.width + 6,
-                                  end - top, b0, top + 2, c.width))
+            for si, (s, part, lys) in enumerate(c.segments):
+                title = (stage_titles or {}).get(s, f"Stage {s + 1}")
+                if part:
+                    title += " (continued)"
+                seg_top = top if si == 0 else dpos(lys[0]) - p.title_depth - p.margin
+                seg_end = (end if si == len(c.segments) - 1
+                           else dpos(lys[-1]) + row_size[lys[-1]] + p.margin)
+                regions.append(Region("stage", str(s), title, b0 - 3, seg_top, c.width + 6,
+                                      seg_end - seg_top, b0, seg_top + 2, c.width))
         else:
             for lane, lo, hi in c.bands:
                 regions.append(Region("lane", lane, lane_names.get(lane, lane), b0 + lo, top,

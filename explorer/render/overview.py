@@ -222,8 +222,9 @@ def overview_json(ov: Overview) -> str:
 
     stages = []
     for s in ov.stages:
-        facts = [f"{len(s.steps)} steps · {s.unbounded} with no time limit · "
-                 f"{len(s.clocks_out) + s.clocks_inside} statutory clocks"]
+        clocks = len(s.clocks_out) + s.clocks_inside
+        facts = [f"{_count(len(s.steps), 'step')} · {s.unbounded} with no time limit · "
+                 f"{_count(clocks, 'statutory clock')}"]
         if s.deciders:
             facts.append("Decides: " + ", ".join(s.deciders[:3])
                          + (f" and {len(s.deciders) - 3} more" if len(s.deciders) > 3 else ""))
@@ -232,7 +233,7 @@ def overview_json(ov: Overview) -> str:
             more = f" (+{len(s.clocks_out) - 1} more)" if len(s.clocks_out) > 1 else ""
             facts.append(f"◷ {c.label} to {c.to_stage}{more}")
         if s.outcomes:
-            facts.append("Ends here: " + "; ".join(f"{share:.0%} {name}"
+            facts.append("Ends here: " + "; ".join(f"{percent_text(share)} {name}"
                                                    for name, share in s.outcomes[:2]))
         tip = [s.summary]
         tip += [f"Statutory clock: {c.from_name} → {c.to_name}: {c.label}"
@@ -243,3 +244,21 @@ def overview_json(ov: Overview) -> str:
                        "tooltip": "\n".join(tip)})
     return json.dumps({"title": ov.title, "stages": stages, "note": ov.shares_note},
                       ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _count(n: int, word: str) -> str:
+    """``'1 step'``, ``'3 steps'``.
+
+    >>> _count(1, "step"), _count(0, "statutory clock")
+    ('1 step', '0 statutory clocks')
+    """
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def percent_text(share: float) -> str:
+    """A share as a whole percentage, never a misleading 0%.
+
+    >>> percent_text(0.004), percent_text(0.52)
+    ('<1%', '52%')
+    """
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
 from explorer.render.layout import Layout, text_width
-from explorer.render.overview import Overview
+from explorer.render.overview import Overview, percent_text
 
 Paper = Literal["a4", "a3", "a2", "a1", "a0"]
 Orientation = Literal["landscape", "portrait"]
@@ -42,7 +42,7 @@ KIND_GLYPHS: dict[str, tuple[str, str]] = {
 
 TEXT = "#111111"
 MIN_PT = 6.0
-MARGIN = 18.0
+MARGIN = 15.0
 
 
 def page_size(paper: Paper, orientation: Orientation) -> tuple[float, float]:
@@ -160,8 +160,11 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
                 ax.add_patch(Rectangle((x, y), r.w * s, r.h * s, fc="#f6f6f6", ec="#c8c8c8",
                                        lw=0.5, zorder=0))
                 tx, ty = P(r.title_x, r.title_y)
+                # Over the lines, on the band's grey: a line into a stacked stage
+                # passes under its heading, never through the letters.
                 ax.text(tx, ty, r.title, fontsize=layout.title_size * s, fontweight="bold",
-                        va="top", ha="left", color=TEXT, zorder=1)
+                        va="top", ha="left", color=TEXT, zorder=3,
+                        bbox={"fc": "#f6f6f6", "ec": "none", "pad": 0.6})
             else:
                 fill, border = colour.get(r.key, ("#eeeeee", "#777777"))
                 ax.add_patch(Rectangle((x, y), r.w * s, r.h * s, fc=fill, ec=border,
@@ -422,7 +425,7 @@ def draw_overview(ov: Overview, meta: SheetMeta, *, paper: Paper = "a3",
             ax.add_patch(FancyBboxPatch((x, y), cw, ch, boxstyle="round,pad=0,rounding_size=4",
                                         fc="#f6f6f6", ec="#555555", lw=0.8))
             lines: list[tuple[str, float, str]] = [(f"{i + 1}. {st.name}", base + 2, "bold")]
-            lines += [(t, base, "normal") for t in _wrap(st.summary, chars)[:4]]
+            lines += [(t, base, "normal") for t in _wrap(st.summary, chars)]
             if st.deciders:
                 lines += [(t, base, "normal") for t in _wrap(
                     "Who decides: " + ", ".join(st.deciders), chars)[:2]]
@@ -435,7 +438,8 @@ def draw_overview(ov: Overview, meta: SheetMeta, *, paper: Paper = "a3",
                 lines.append((f"and {len(st.clocks_out) - 3} more statutory clocks",
                               base, "normal"))
             for name, share in st.outcomes[:3]:
-                lines.append((f"{share:.0%} of children end: {name}"[:chars], base, "normal"))
+                lines += [(t, base, "normal") for t in _wrap(
+                    f"{percent_text(share)} of the simulated children end: {name}", chars)]
             yy = y + ch - 6
             for text, size, weight in lines:
                 if yy - size < y + 3:

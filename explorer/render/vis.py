@@ -340,6 +340,11 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     # straight lines through other boxes): vis keeps the edges hidden, for the keys.
     for e in edges:
         e["hidden"] = True
+    if not opts.standalone:
+        # In the app nothing reads a hidden edge's look or text (the step's details give
+        # its timescales): send only what the keys and the route highlight use.
+        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength")
+        edges = [{k: e[k] for k in keep if k in e} for e in edges]
     paths = _paths(layout, route_edges, focusing)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
@@ -662,10 +667,6 @@ _JS = r"""
       ctx.lineWidth = 1;
       ctx.fillRect(r.x, r.y, r.w, r.h);
       ctx.strokeRect(r.x, r.y, r.w, r.h);
-      ctx.fillStyle = "#111111";
-      ctx.font = "bold 15px system-ui, Arial, sans-serif";
-      ctx.textBaseline = "top";
-      ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
     });
     var looks = {statutory: ["#b34700", 2.6, []], guidance: ["#111111", 1.8, [7, 4]],
                  none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]]};
@@ -694,6 +695,16 @@ _JS = r"""
       ctx.fill();
     });
     ctx.globalAlpha = 1;
+    // Headings last, on the band's grey: a line into a stacked stage passes under them.
+    ctx.font = "bold 15px system-ui, Arial, sans-serif";
+    ctx.textBaseline = "top";
+    current.regions.forEach(function (r) {
+      var w = Math.min(ctx.measureText(r.title).width, Math.max(40, r.w - 16));
+      ctx.fillStyle = "#f4f4f4";
+      ctx.fillRect(r.x + 5, r.y + 3, w + 6, 19);
+      ctx.fillStyle = "#111111";
+      ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
+    });
     ctx.restore();
   }
   // Keyboard: arrows move between connected steps, Enter opens the details, + and -

@@ -139,8 +139,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
     if mode == VIEWS[0]:
-        stage_overview(overview_json(ov), key=k.overview, height=_overview_height(ov),
-                       on_pick=lambda: _on_stage_pick(k))
+        stage_overview(overview_json(ov), key=k.overview, on_pick=lambda: _on_stage_pick(k))
         if deep_links:
             set_query_params(flow=flow_id, step=None, route=None, view=None)
         return
@@ -150,7 +149,21 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     tags = list(view.tags)
     _clean_multiselect(k.lanes, list(lane_names))
     _clean_multiselect(k.tags, tags)
-    with st.container():
+    stage_keys = [s.key for s in ov.stages]
+    if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
+        st.session_state[k.stage] = ALL_STAGES
+    stage_names = {s.key: f"{i + 1}. {s.name}" for i, s in enumerate(ov.stages)}
+    b1, b2, b3 = st.columns([1, 2, 2], vertical_alignment="bottom")
+    b1.button("← Overview", key=k.back, on_click=_back, args=(k,),
+              help="Back to the stages of the process")
+    stage_key = b2.selectbox("Focus a stage", [ALL_STAGES, *stage_keys], key=k.stage,
+                             format_func=lambda x: stage_names.get(x, "All stages"))
+    search = b3.text_input("Search for a step by name", key=k.search,
+                           placeholder="e.g. grounds hearing").strip()
+    show_clocks = False  # clocks over several steps are in each step's details
+    # Filters folded away, so the map starts on the first screen; open when in use.
+    filtering = bool(st.session_state.get(k.lanes) or st.session_state.get(k.tags))
+    with st.expander("Show only some lanes or tags", expanded=filtering):
         f1, f2 = st.columns(2)
         sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
                                    format_func=lambda x: lane_names.get(x, x),
@@ -158,18 +171,6 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
                                   placeholder="All tags" if tags else "No tags in this flow",
                                   disabled=not tags)
-    search = st.text_input("Search for a step by name", key=k.search,
-                           placeholder="e.g. grounds hearing").strip()
-    show_clocks = False  # clocks over several steps are in each step's details
-
-    stage_keys = [s.key for s in ov.stages]
-    if st.session_state.get(k.stage) not in (ALL_STAGES, *stage_keys):
-        st.session_state[k.stage] = ALL_STAGES
-    stage_names = {s.key: f"{i + 1}. {s.name}" for i, s in enumerate(ov.stages)}
-    b1, b2 = st.columns([1, 3])
-    b1.button("← Back to the overview", key=k.back, on_click=_back, args=(k,))
-    stage_key = b2.selectbox("Focus a stage", [ALL_STAGES, *stage_keys], key=k.stage,
-                             format_func=lambda x: stage_names.get(x, "All stages"))
 
     route = _route_controls(view, k)
     order = list(view.order)
@@ -268,12 +269,6 @@ def _on_stage_pick(k: Keys) -> None:
         st.session_state[k.view] = VIEWS[1]
         st.session_state[k.stage] = key
         st.session_state[k.step] = NO_STEP
-
-
-def _overview_height(ov: Overview) -> int:
-    # Four cards a row at 1366 px with the sidebar open; each row about 118 px.
-    rows = -(-len(ov.stages) // 4)
-    return 40 + rows * 100
 
 
 def _cached_overview(digest: str, flow_id: str, fs: FlowSet) -> Overview:

@@ -213,7 +213,7 @@ _OVERVIEW_CSS = """
 _overview: Callable[..., Any] | None = None
 
 
-def stage_overview(overview_json: str, *, key: str, height: int,
+def stage_overview(overview_json: str, *, key: str,
                    on_pick: Callable[[], None] | None = None) -> Any:
     """The stage overview: one button a stage; ``on_pick`` runs when one is chosen.
 
@@ -223,7 +223,8 @@ def stage_overview(overview_json: str, *, key: str, height: int,
     if _overview is None:
         _overview = st.components.v2.component(OVERVIEW_NAME, js=_OVERVIEW_JS,
                                                css=_OVERVIEW_CSS)
-    return _overview(key=key, data={"json": overview_json}, height=height,
+    # As tall as its content: four cards a row at 1366 px, one a row on a phone.
+    return _overview(key=key, data={"json": overview_json},
                      on_picked_change=on_pick or (lambda: None))
 
 

@@ -119,7 +119,7 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def map_frame(page: Any, *, timeout: float = 30, not_count: int | None = None) -> Any:
+def map_frame(page: Any, *, timeout: float = 60, not_count: int | None = None) -> Any:
     """The map's frame once vis-network has drawn (and, optionally, a different count)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -139,6 +139,7 @@ def map_frame(page: Any, *, timeout: float = 30, not_count: int | None = None) -
 
 def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
     """Page coordinates of a step on the map (after bringing it into view)."""
+    frame.frame_element().scroll_into_view_if_needed()
     frame.evaluate("id => mapNetwork.focus(id, {scale: 1.2, animation: false})", node)
     pos = frame.evaluate("id => mapNetwork.canvasToDOM(mapNetwork.getPositions([id])[id])",
                          node)
@@ -150,5 +151,24 @@ def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
 
 def choose_first_lane(page: Any) -> None:
     """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
-    page.get_by_test_id("stMultiSelect").first.click()
-    page.get_by_role("option").filter(has_not_text="Select all").first.click()
+    folded = page.get_by_text("Show only some lanes or tags")
+    lanes = page.get_by_test_id("stMultiSelect").first
+    folded.first.wait_for(timeout=30_000)
+    option = page.get_by_role("option").filter(has_not_text="Select all").first
+    last: Exception | None = None
+    for _ in range(4):
+        # A rerun still under way redraws the filter and closes its menu: wait for the
+        # app to be idle, then open the fold and the menu and pick.
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+        try:
+            if not lanes.is_visible():
+                folded.first.click()
+                lanes.wait_for(state="visible", timeout=10_000)
+            lanes.click()
+            option.click(timeout=10_000)
+            return
+        except Exception as exc:  # the menu closed under us: try again
+            last = exc
+            page.keyboard.press("Escape")
+    raise TimeoutError(f"could not choose a lane: {last}")
