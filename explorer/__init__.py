@@ -15,10 +15,12 @@ The layers below are packages with one job each (``docs/architecture.md``): ``mo
 
 from explorer.analysis.critical import CriticalPath, critical_path
 from explorer.analysis.drift import drift_risks
+from explorer.analysis.local_calibration import local_calibration
 from explorer.analysis.reach import next_steps, outcome_probabilities
 from explorer.analysis.routes import Route, RouteSet, routes
 from explorer.analysis.simulate import Simulation, calibration_table, simulate, what_if
 from explorer.cases.calendar import due_date, earliest_date, is_working_day, working_days_between
+from explorer.cases.eventgen import generate_events
 from explorer.cases.events import (
     EventLog,
     detect_format,
@@ -26,6 +28,9 @@ from explorer.cases.events import (
     read_events,
     wide_to_events,
 )
+from explorer.cases.forecast import Forecaster, forecast
+from explorer.cases.measures import pace_measures, read_log, run_chart, runs_analysis
+from explorer.cases.mining import mine
 from explorer.cases.tracking import (
     Caseload,
     TrackResult,
@@ -69,6 +74,7 @@ __all__ = [
     "Flow",
     "FlowError",
     "FlowSet",
+    "Forecaster",
     "Problem",
     "Route",
     "RouteSet",
@@ -90,16 +96,24 @@ __all__ = [
     "export_text",
     "flow_graph",
     "flow_order",
+    "forecast",
+    "generate_events",
     "is_working_day",
     "load_flows",
+    "local_calibration",
     "make_quiz",
+    "mine",
     "next_steps",
     "outcome_probabilities",
+    "pace_measures",
     "pathway",
     "read_caseload",
     "read_events",
+    "read_log",
     "resolve_step",
     "routes",
+    "run_chart",
+    "runs_analysis",
     "simulate",
     "system_stages",
     "timescales_between",

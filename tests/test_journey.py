@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from explorer.graph import flow_graph
 from explorer.io.load import load_flows
-from explorer.learning.journey import advance, choices, clock, start_journey
+from explorer.learning.journey import (
+    CLOSED,
+    DEFAULT_START,
+    advance,
+    choices,
+    clock,
+    start_journey,
+)
 from explorer.model.problems import FlowError
 from tests.conftest import FIXTURES
 
@@ -79,7 +88,10 @@ def test_a_clock_met_late_is_missed(mini) -> None:
 def test_a_started_clock_not_yet_due_is_pending(mini) -> None:
     j = take(mini, start_journey(mini, "referral"), "decide", days=1)
     (item,) = clock(mini, j)
-    assert item.status == "pending" and item.due_day == pytest.approx(8 * 7 / 5)
+    # From Monday 5 January 2026, 8 working days beginning the day after end on Thursday
+    # 15 January (s.202: weekends are not working days): day 10, not 8 x 7/5.
+    assert item.status == "pending" and item.due == dt.date(2026, 1, 15)
+    assert item.due_day == 10
 
 
 def test_a_started_clock_past_due_is_overdue(mini) -> None:
@@ -105,3 +117,60 @@ def test_shipped_journey_from_concern_can_reach_an_outcome(shipped) -> None:
         onward = [c for c in open_now if not c.repeat] or open_now
         j = advance(G, j, onward[0])
     assert j.finished
+
+
+# -- one engine for every clock (issue 11): the tracker's rules on a real calendar ---------
+
+
+@pytest.fixture(scope="module")
+def care(shipped):
+    return flow_graph(shipped, "care-and-protection")
+
+
+def walk(G, start_step, moves, start=None):
+    """Take the likeliest onward move ``moves`` times, as a trainee clicking through."""
+    j = start_journey(G, start_step)
+    for _ in range(moves):
+        open_now = choices(G, j)
+        if not open_now:
+            break
+        onward = [c for c in open_now if not c.repeat] or open_now
+        j = advance(G, j, max(onward, key=lambda c: c.share or 0.0), start=start)
+    return j
+
+
+def test_a_prebirth_clock_on_an_ordinary_journey_is_closed_not_overdue(care) -> None:
+    j = walk(care, "concern_raised", 40)
+    (pre,) = [c for c in clock(care, j) if c.timescale.to == "prebirth_cppm"]
+    assert pre.status == CLOSED and j.today > pre.due_day
+
+
+def test_an_unused_window_is_not_overdue(care) -> None:
+    # The 2-working-day application to the sheriff after the CPO is continued: a right.
+    j = walk(care, "cpo_granted", 12, start=DEFAULT_START)
+    (app,) = [c for c in clock(care, j) if c.timescale.to == "cpo_sheriff_application"]
+    assert app.status == "withheld" and "right, not a duty" in app.note
+
+
+def test_a_fixed_day_hearing_lands_on_its_working_day_from_a_friday(care) -> None:
+    # Removed Friday 9 January 2026: the second working day after is Tuesday 13 January
+    # (the weekend is not counted, s.202), not Sunday 11 as 2 calendar days would say.
+    friday = dt.date(2026, 1, 9)
+    j = walk(care, "cpo_granted", 4, start=friday)
+    (hearing,) = [c for c in clock(care, j, friday)
+                  if c.timescale.to == "second_working_day_hearing"]
+    assert (hearing.status, hearing.due, hearing.done) == ("met", dt.date(2026, 1, 13),
+                                                          dt.date(2026, 1, 13))
+
+
+def test_the_flows_likely_timings_are_never_too_early(care) -> None:
+    for start in (DEFAULT_START, dt.date(2026, 1, 9), dt.date(2026, 12, 24)):
+        j = walk(care, "cpo_granted", 30, start=start)
+        assert not [c for c in clock(care, j, start) if c.status == "too_early"], start
+
+
+def test_moving_the_start_date_redates_every_clock(care) -> None:
+    j = walk(care, "cpo_granted", 4, start=DEFAULT_START)
+    a = {c.timescale.to: c.due for c in clock(care, j, DEFAULT_START)}
+    b = {c.timescale.to: c.due for c in clock(care, j, dt.date(2027, 3, 1))}
+    assert a.keys() == b.keys() and all(a[k] != b[k] for k in a)

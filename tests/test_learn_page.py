@@ -172,6 +172,21 @@ def test_script_payloads_in_a_flow_stay_text(tmp_path: Path,
     assert all("<script" not in r.label or "\\<script" in r.label for r in at.radio)
 
 
+def test_the_journey_is_dated_from_a_start_date_the_trainee_can_change() -> None:
+    import datetime as dt
+
+    at = page()
+    at.selectbox(key="learn_flow").set_value("care-and-protection").run()
+    ok(at)
+    before = list(at.dataframe[0].value["Due"])
+    assert before and before[0] >= dt.date(2026, 1, 5)  # the default start, Monday 5 Jan
+    at.date_input(key="learn_start_date").set_value(dt.date(2026, 2, 2)).run()  # 4 weeks on
+    ok(at)
+    after = list(at.dataframe[0].value["Due"])
+    assert after == [d + dt.timedelta(days=28) for d in before]
+    assert "Monday 02 February 2026" in day_line(at)
+
+
 def test_the_step_card_says_who_acts_and_on_what_legal_basis() -> None:
     from tests.apptest import ok, page
 

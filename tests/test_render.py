@@ -25,7 +25,7 @@ from explorer.render.graphml import to_graphml
 from explorer.render.jsonexport import flow_json_data
 from explorer.render.mermaid import mermaid_text, to_mermaid
 from explorer.render.outline import outline
-from explorer.render.vis import MapOptions, map_data, map_html
+from explorer.render.vis import BOX_INSET, MapOptions, map_data, map_html
 from tests.conftest import FIXTURES
 from tests.payloads import HREF, IMG, SCRIPT, xss_flow_yaml
 
@@ -119,9 +119,10 @@ def test_map_data_kinds_levels_and_styles(mini: FlowSet) -> None:
 
 
 def _rects(d: dict) -> list[tuple[float, float, float, float]]:
-    return [(n["x"] - n["widthConstraint"]["minimum"] / 2,
-             n["y"] - n["heightConstraint"]["minimum"] / 2,
-             n["widthConstraint"]["minimum"], n["heightConstraint"]["minimum"])
+    # The box vis-network draws: the label's constraint plus margins and border.
+    w = {n["id"]: n["widthConstraint"]["minimum"] + BOX_INSET for n in d["nodes"]}
+    h = {n["id"]: n["heightConstraint"]["minimum"] + BOX_INSET for n in d["nodes"]}
+    return [(n["x"] - w[n["id"]] / 2, n["y"] - h[n["id"]] / 2, w[n["id"]], h[n["id"]])
             for n in d["nodes"]]
 
 
@@ -339,3 +340,219 @@ def test_app_shell_has_no_flow_data_and_never_changes(track: FlowSet) -> None:
     a = map_data_json(map_data(G, track.flows))
     assert a == map_data_json(map_data(flow_graph(track, "all"), track.flows))
     assert json.loads(a)["title"] == "The whole system"
+
+
+# -- stages, the designed layout and the printed map -------------------------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from pypdf import PdfReader  # noqa: E402
+
+from explorer.model import Stage  # noqa: E402
+from explorer.render.layout import (  # noqa: E402
+    count_crossings,
+    edges_through_boxes,
+    flow_layout,
+    overlaps,
+)
+from explorer.render.overview import overview, overview_json, stage_plan  # noqa: E402
+from explorer.render.printing import print_map  # noqa: E402
+
+FLOWS = ("permanence", "care-and-protection", "all")
+
+
+def with_stages(fs: FlowSet, flow_id: str, cuts: int = 3) -> FlowSet:
+    """A copy of ``fs`` whose flow declares ``cuts`` stages (cut along its steps' order)."""
+    flow = fs.flows[flow_id]
+    order = [n for n in nx.topological_sort(nx.DiGraph(
+        [(t.from_, t.to) for t in flow.transitions if not t.repeat and ":" not in t.to]))]
+    order += [s.id for s in flow.steps if s.id not in order]
+    stage_of = {n: f"stage_{min(cuts - 1, i * cuts // len(order))}" for i, n in enumerate(order)}
+    stages = [Stage(id=f"stage_{i}", name=f"Stage called {i}", summary=f"What happens in {i}.")
+              for i in range(cuts)]
+    steps = [s.model_copy(update={"stage": stage_of[s.id]}) for s in flow.steps]
+    new = flow.model_copy(update={"stages": stages, "steps": steps})
+    return _replace(fs, flows={**fs.flows, flow_id: new})
+
+
+def test_the_stage_plan_reads_each_steps_declared_stage(shipped: FlowSet) -> None:
+    fs = with_stages(shipped, "permanence")
+    G = flow_graph(fs, "permanence")
+    plan = stage_plan(G, fs.flows)
+    assert [s.name for s in plan] == ["Stage called 0", "Stage called 1", "Stage called 2"]
+    assert all(s.declared for s in plan)
+    for s in plan:
+        assert {G.nodes[n]["step"].stage for n in s.steps} == {s.id}
+
+
+def test_every_step_is_in_exactly_one_stage(shipped: FlowSet) -> None:
+    for fid in FLOWS:
+        G = flow_graph(shipped, fid)
+        steps = [n for s in stage_plan(G, shipped.flows) for n in s.steps]
+        assert sorted(steps) == sorted(G.nodes), fid
+
+
+def test_a_flow_without_stages_is_cut_into_parts_that_say_so(shipped: FlowSet) -> None:
+    bare = _replace(shipped, flows={fid: f.model_copy(update={"stages": []})
+                                    for fid, f in shipped.flows.items()})
+    plan = stage_plan(flow_graph(bare, "permanence"), bare.flows)
+    assert plan and not any(s.declared for s in plan)
+    assert plan[0].name == "Part 1" and "does not declare its stages" in plan[0].summary
+
+
+def test_the_overview_says_who_decides_the_clocks_drift_and_shares(shipped: FlowSet) -> None:
+    fs = with_stages(shipped, "care-and-protection")
+    ov = overview(flow_graph(fs, "care-and-protection"), fs.flows)
+    assert all(s.deciders for s in ov.stages)
+    assert sum(s.unbounded for s in ov.stages) == len(drift_risks(
+        flow_graph(fs, "care-and-protection")))
+    clocks = [c for s in ov.stages for c in s.clocks_out]
+    assert clocks and all(c.label and c.from_name and c.to_name for c in clocks)
+    shares = sum(share for s in ov.stages for _, share in s.outcomes)
+    assert 0.95 <= shares <= 1.0 + 1e-9
+    data = json.loads(overview_json(ov))
+    assert [s["name"] for s in data["stages"]] == [s.name for s in ov.stages]
+    assert "illustrative" in data["note"]
+
+
+@pytest.mark.parametrize("flow_id", FLOWS)
+def test_the_layout_has_no_overlapping_boxes_and_no_line_through_a_box(
+        shipped: FlowSet, flow_id: str) -> None:
+    L = flow_layout(flow_graph(shipped, flow_id), shipped.flows)
+    assert overlaps(L) == []
+    assert edges_through_boxes(L) == []
+    assert len(L.boxes) == flow_graph(shipped, flow_id).number_of_nodes()
+
+
+def test_the_layout_is_the_same_every_time(shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "permanence")
+    a, b = flow_layout(G, shipped.flows), flow_layout(G, shipped.flows)
+    assert a.boxes == b.boxes and a.edges == b.edges
+
+
+def test_declared_stages_become_the_layouts_columns(shipped: FlowSet) -> None:
+    fs = with_stages(shipped, "permanence")
+    L = flow_layout(flow_graph(fs, "permanence"), fs.flows)
+    titles = {r.title.removesuffix(" (continued)") for r in L.regions}
+    assert titles == {"Stage called 0", "Stage called 1", "Stage called 2"}
+    assert overlaps(L) == []
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed "
+                    "(apt-get install graphviz): the reference crossings need it")
+@pytest.mark.parametrize("flow_id", FLOWS)
+def test_the_layout_crosses_no_more_edges_than_graphviz_dot(shipped: FlowSet,
+                                                            flow_id: str) -> None:
+    from benchmarks.dotref import dot_crossings
+
+    G = flow_graph(shipped, flow_id)
+    ours = count_crossings(flow_layout(G, shipped.flows))
+    assert ours <= dot_crossings(G)[0]
+
+
+def _pdf_text(data: bytes) -> tuple[int, list[tuple[float, float]], str, float]:
+    reader = PdfReader(__import__("io").BytesIO(data))
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(size * (tm[0] ** 2 + tm[1] ** 2) ** 0.5
+                         * (cm[0] ** 2 + cm[1] ** 2) ** 0.5)
+
+    text = " ".join(p.extract_text(visitor_text=visit) for p in reader.pages)
+    pages = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    return len(pages), pages, " ".join(text.split()), min(sizes)
+
+
+def test_the_pdf_of_a_flow_is_one_a3_sheet_with_every_step_name(shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "permanence")
+    count, pages, text, smallest = _pdf_text(print_map(shipped, "permanence", "pdf"))
+    assert count == 1 and pages[0] == pytest.approx((1190.55, 841.89), abs=0.5)
+    missing = [G.nodes[n]["name"] for n in G if " ".join(G.nodes[n]["name"].split()) not in text]
+    assert missing == []
+    assert smallest >= 6.0 - 1e-6
+    assert "Law and guidance as of" in text and "Sources:" in text and "Key" in text
+
+
+def test_the_whole_system_on_a3_is_the_overview_then_a_page_per_stage(
+        shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "all")
+    stages = stage_plan(G, shipped.flows)
+    count, pages, text, smallest = _pdf_text(print_map(shipped, "all", "pdf", paper="a3"))
+    if count > 1:
+        assert count == 1 + len(stages)
+    assert all(p == pytest.approx((1190.55, 841.89), abs=0.5) for p in pages)
+    assert smallest >= 6.0 - 1e-6
+    missing = [G.nodes[n]["name"] for n in G if " ".join(G.nodes[n]["name"].split()) not in text]
+    assert missing == []
+
+
+def test_the_whole_system_fits_one_a1_sheet(shipped: FlowSet) -> None:
+    count, pages, _, smallest = _pdf_text(print_map(shipped, "all", "pdf", paper="a1"))
+    assert count == 1 and pages[0] == pytest.approx((2383.94, 1683.78), abs=0.5)
+    assert smallest >= 6.0 - 1e-6
+
+
+def test_the_svg_has_no_script_and_no_outside_link(shipped: FlowSet) -> None:
+    svg = print_map(shipped, "permanence", "svg").decode("utf-8")
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "<script" not in svg.lower()
+    hrefs = re.findall(r'href="([^"]*)"', svg)
+    assert all(h.startswith("#") for h in hrefs)
+    names = flow_graph(shipped, "permanence").nodes["permanence_panel"]["name"].split()
+    assert all(word in svg for word in names)
+
+
+def test_export_writes_a_pdf_and_an_svg(shipped: FlowSet, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "p.pdf"
+    assert main(["export", "permanence", "--format", "pdf", "--paper", "a3",
+                 "--orientation", "landscape", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    svg = tmp_path / "p.svg"
+    assert main(["export", "permanence", "--format", "svg", "--out", str(svg), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["paper"] == "a3"
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_an_svg_too_big_for_the_sheet_is_a_clear_error(shipped: FlowSet,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    assert main(["export", "all", "--format", "svg", "--paper", "a4"]) != 0
+    err = capsys.readouterr().err
+    assert "does not fit one A4 sheet" in err and "Traceback" not in err
+
+
+def _embedded_data(page: str) -> dict:
+    m = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S)
+    assert m
+    return json.loads(m.group(1))
+
+
+def test_the_exported_map_names_sources_and_lanes_never_their_ids(shipped: FlowSet) -> None:
+    data = _embedded_data(export_text(shipped, "care-and-protection", "html"))
+    ids = {s for s in shipped.sources if "_" in s}
+    ids |= {ln.id for f in shipped.flows.values() for ln in f.lanes if "_" in ln.id}
+    for node in data["nodes"]:
+        for text in (node["title"], node["details"]):
+            words = set(re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", text))
+            assert not words & ids, (node["id"], words & ids)
+    ng = next(s for s in shipped.sources.values() if s.id == "ng_cp_2021")
+    assert any(ng.title in n["details"] for n in data["nodes"])
+
+
+def test_the_exported_details_give_the_whole_description_and_the_timescales(
+        shipped: FlowSet) -> None:
+    G = flow_graph(shipped, "care-and-protection")
+    data = _embedded_data(export_text(shipped, "care-and-protection", "html"))
+    node = next(n for n in data["nodes"] if n["id"] == "grounds_hearing")
+    assert G.nodes["grounds_hearing"]["step"].description in node["details"]
+    assert "Timescales:" in node["details"] and "working days" in node["details"]
+
+
+def test_the_exported_map_prints_its_whole_map() -> None:
+    from explorer.render.vis import map_shell_html
+
+    page = map_shell_html()
+    assert "@media print" in page and "beforeprint" in page and "network.fit" in page

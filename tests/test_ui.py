@@ -34,6 +34,13 @@ def flows_dir(monkeypatch: pytest.MonkeyPatch) -> Path:
     return TRACK
 
 
+def steps_page() -> AppTest:
+    """The Map page opened on its step map (it opens on the stage overview)."""
+    at = page("explorer.ui.map_page")
+    at.query_params["view"] = "steps"
+    return at
+
+
 def map_payload(at: AppTest) -> dict[str, Any]:
     """The map component's data (its HTML is what the frame shows)."""
     comps = at.get("bidi_component")
@@ -64,7 +71,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_map_shows_whole_system_with_every_step() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     assert at.selectbox(key="map_flow").value == "all"
     G = flow_graph(load_flows(TRACK), "all")
     assert set(map_nodes(at)) == set(G.nodes)
@@ -72,7 +79,7 @@ def test_map_shows_whole_system_with_every_step() -> None:
 
 
 def test_map_flow_choice_changes_map() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.selectbox(key="map_flow").set_value("permanence").run()
     ok(at)
     G = flow_graph(load_flows(TRACK), "permanence")
@@ -81,7 +88,7 @@ def test_map_flow_choice_changes_map() -> None:
 
 
 def test_lane_and_tag_filters_change_map() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     total = len(map_nodes(at))
     lanes = at.multiselect(key="map_lanes")
     first = lanes.options[0]
@@ -100,7 +107,7 @@ def test_lane_and_tag_filters_change_map() -> None:
 
 
 def test_search_highlights_and_offers_matches() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.text_input(key="map_search").set_value("hearing").run()
     ok(at)
     nodes = map_nodes(at)
@@ -113,16 +120,22 @@ def test_search_highlights_and_offers_matches() -> None:
     assert at.selectbox(key="map_step").value == button.key.removeprefix("map_hit_")
 
 
-def test_clock_toggle_changes_map() -> None:
+def test_map_page_opens_on_the_stage_overview_and_a_stage_opens_its_steps() -> None:
     at = ok(page("explorer.ui.map_page").run())
-    assert any(e["edgeKind"] == "clock" for e in map_edges(at))
-    at.checkbox(key="map_clocks").uncheck().run()
+    assert at.radio(key="map_view").value.startswith("Stages")
+    overview = json.loads(json.loads(at.get("bidi_component")[0].proto.json)["json"])
+    assert len(overview["stages"]) >= 2
+    at.radio(key="map_view").set_value("Steps (map)").run()
     ok(at)
-    assert not any(e["edgeKind"] == "clock" for e in map_edges(at))
+    everything = len(map_nodes(at))
+    first = overview["stages"][0]["key"]
+    at.selectbox(key="map_stage").set_value(first).run()
+    ok(at)
+    assert 0 < len(map_nodes(at)) < everything
 
 
 def test_route_highlight() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.selectbox(key="map_route_from").set_value("concern_raised")
     at.selectbox(key="map_route_to").set_value("grounds_hearing").run()
     ok(at)
@@ -134,7 +147,7 @@ def test_route_highlight() -> None:
 
 
 def test_step_details_open_and_follow_links() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.selectbox(key="map_step").set_value("grounds_hearing").run()
     ok(at)
     shown = texts(at)
@@ -153,7 +166,7 @@ def test_step_details_open_and_follow_links() -> None:
 
 
 def test_deep_link_opens_flow_step_and_route() -> None:
-    at = page("explorer.ui.map_page")
+    at = steps_page()
     at.query_params["flow"] = "care-and-protection"
     at.query_params["step"] = "ird"
     at.query_params["route"] = "concern_raised,ird"
@@ -165,14 +178,14 @@ def test_deep_link_opens_flow_step_and_route() -> None:
 
 
 def test_text_alternative_outline_names_every_step() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     G = flow_graph(load_flows(TRACK), "all")
     outline = "\n".join(m.value for m in at.markdown).replace("\\", "")
     assert sum(1 for n in G if G.nodes[n]["name"] in outline) == G.number_of_nodes()
 
 
 def test_table_of_steps_tab_lists_every_step() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.session_state["map_text_tab"] = "Table of steps"
     ok(at.run())
     G = flow_graph(load_flows(TRACK), "all")
@@ -182,7 +195,7 @@ def test_table_of_steps_tab_lists_every_step() -> None:
 
 
 def test_export_tab_offers_every_format() -> None:
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     at.session_state["map_text_tab"] = "Export"
     ok(at.run())
     labels = [b.label for b in at.get("download_button")]
@@ -193,7 +206,7 @@ def test_export_tab_offers_every_format() -> None:
 def test_map_click_callback_opens_details() -> None:
     from explorer.ui import explore
 
-    at = ok(page("explorer.ui.map_page").run())
+    at = ok(steps_page().run())
     # What the component's callback does with a clicked id (JS runs only in a browser).
     at.session_state["map_step"] = "ird"
     at.run()
@@ -210,7 +223,7 @@ def test_broken_shipped_flow_leaves_the_rest_working(tmp_path: Path,
     (folder / "permanence.yaml").write_text(text.replace("kind: start", "kind: begin", 1),
                                             encoding="utf-8")
     monkeypatch.setenv(FLOWS_DIR_ENV, str(folder))
-    at = page("explorer.ui.map_page").run()
+    at = steps_page().run()
     assert not at.exception
     assert any("problem" in w.value for w in at.warning)
     assert "permanence.yaml:" in "\n".join(c.value for c in at.code)
@@ -219,7 +232,7 @@ def test_broken_shipped_flow_leaves_the_rest_working(tmp_path: Path,
 
 def test_no_flows_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FLOWS_DIR_ENV, str(tmp_path))
-    at = page("explorer.ui.map_page").run()
+    at = steps_page().run()
     assert not at.exception
     assert any("No flow" in i.value for i in at.info)
 

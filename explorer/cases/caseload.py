@@ -161,11 +161,40 @@ def known_columns(fs: FlowSet | None = None) -> list[str]:
     return cols
 
 
+def attribute_values(fs: FlowSet | None) -> dict[str, dict[str, str]]:
+    """For each case attribute the flows define (``case_attributes``), every way a sheet
+    may write each value (its id or its name, normalised) to the value's id.
+
+    >>> from explorer.io.load import load_flows
+    >>> values = attribute_values(load_flows())["placement_type"]
+    >>> values[normalise_name("With a foster carer")], values["foster"]
+    ('foster', 'foster')
+    """
+    out: dict[str, dict[str, str]] = {}
+    for flow in (fs.flows.values() if fs is not None else ()):
+        for attr in getattr(flow, "case_attributes", ()) or ():
+            m = out.setdefault(attr.id, {})
+            for v in attr.values:
+                m[normalise_name(v.name)] = v.id
+                m[normalise_name(v.id)] = v.id
+    return out
+
+
+def attribute_names(fs: FlowSet | None) -> dict[str, str]:
+    """Each defined case attribute's name (normalised) to its id: "Kind of placement"."""
+    out: dict[str, str] = {}
+    for flow in (fs.flows.values() if fs is not None else ()):
+        for attr in getattr(flow, "case_attributes", ()) or ():
+            out[normalise_name(attr.name)] = attr.id
+    return out
+
+
 def case_attributes(fs: FlowSet | None) -> list[str]:
-    """The case attributes the flows' rules turn on (``applies_when_case`` keys)."""
+    """The case attributes the flows' rules turn on (``applies_when_case`` keys) or
+    define (``case_attributes``)."""
     if fs is None:
         return []
-    out: list[str] = []
+    out: list[str] = list(attribute_values(fs))
     for flow in fs.flows.values():
         conds = [t.applies_when_case for t in flow.timescales]
         conds += [tr.timescale.applies_when_case for tr in flow.transitions if tr.timescale]
@@ -196,6 +225,8 @@ def header_map(fs: FlowSet | None = None, columns: Collection[str] | None = None
     for name, target in DESIGN_NAMES.items():
         if target in ids or target == DATE_OF_BIRTH:
             out[name] = target
+    for name, a in attribute_names(fs).items():
+        out.setdefault(name, a)
     for a in case_attributes(fs):
         out[normalise_name(a)] = a
     out[normalise_name(DATE_OF_BIRTH)] = DATE_OF_BIRTH
@@ -488,8 +519,13 @@ def prebirth_steps(fs: FlowSet | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def _value_text(value: str) -> str:
-    """A case attribute as compared with a rule's condition: ``Short-term`` -> ``short_term``."""
+def _value_text(value: str, names: Mapping[str, str] | None = None) -> str:
+    """A case attribute as compared with a rule's condition: the value's id where the
+    text is its name or id, else ``Short-term`` -> ``short_term``."""
+    if names:
+        hit = names.get(normalise_name(value))
+        if hit is not None:
+            return hit
     return "_".join(value.strip().lower().replace("-", " ").split())
 
 
@@ -699,9 +735,12 @@ def build_wide(table: Table, *, as_of: dt.date, columns: Collection[str],
     dgrid[~filled[:, :m] | bad_m] = _NAT
     index = pd.Index(ids[good].astype(str), name=CASE_ID, dtype=object)
     dates = pd.DataFrame(dgrid[good].astype("datetime64[s]"), columns=milestones, index=index)
+    values = attribute_values(fs)
     attributes = pd.DataFrame(
-        {a: [_value_text(str(v)) for v in grid_text[good, 1 + m + int(has_dob) + i]]
+        {a: [_value_text(str(v), values.get(a)) if str(v).strip() else ""
+             for v in grid_text[good, 1 + m + int(has_dob) + i]]
          for i, a in enumerate(attr_cols)}, index=index)
+    _unknown_values(attributes, values, np.arange(1, n + 1)[good], line_no[good], problems)
     problems.sort(key=lambda p: (-1 if p.row is None else p.row, p.column or ""))
     rows_read = int((~blank).sum())
     return Caseload(dates, pd.Series(np.arange(1, n + 1)[good], index=index),
@@ -712,6 +751,23 @@ def build_wide(table: Table, *, as_of: dt.date, columns: Collection[str],
                     attributes=attributes,
                     birth=pd.Series(dob[good].astype("datetime64[s]"), index=index),
                     format="wide")
+
+
+def _unknown_values(attributes: pd.DataFrame, values: Mapping[str, Mapping[str, str]],
+                    rows: np.ndarray, lines: np.ndarray, problems: list[InputProblem]) -> None:
+    """A case attribute whose value the flows do not define is reported (its rules then
+    treat it as not matching); the rest of the row is tracked."""
+    for a in attributes.columns:
+        known = set(values.get(a, {}).values())
+        if not known:
+            continue
+        col = attributes[a].to_numpy(dtype=object)
+        for k in np.nonzero((col != "") & ~np.isin(col, list(known)))[0].tolist():
+            problems.append(InputProblem(
+                f"'{col[k]}' is not a value of '{a}'; the values are "
+                f"{', '.join(sorted(known))}: no rule that depends on it is chosen by it",
+                row=int(rows[k]), line=int(lines[k]), column=a,
+                case_id=str(attributes.index[k])))
 
 
 def template_csv(fs: FlowSet | None = None, *, names: bool = False) -> str:

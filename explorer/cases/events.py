@@ -39,6 +39,8 @@ from explorer.cases.caseload import (
     Caseload,
     InputProblem,
     Table,
+    _value_text,
+    attribute_values,
     build_wide,
     case_attributes,
     cell_message,
@@ -249,7 +251,7 @@ def events_from_table(table: Table, *, fs: FlowSet | None = None,
     first_extra = 4 if ni is not None else 3
     valid_case = ~blank & (ids != "")
     attributes, birth = _case_extras(grid, first_extra, extra, ids, valid_case, line_no,
-                                     header, problems)
+                                     header, problems, fs)
     if birth is not None and len(events):
         early = prebirth_steps(fs)
         b = events["case_id"].map(birth)
@@ -268,9 +270,11 @@ def events_from_table(table: Table, *, fs: FlowSet | None = None,
 
 def _case_extras(grid: np.ndarray, first: int, extra: dict[str, int], ids: np.ndarray,
                  valid: np.ndarray, line_no: np.ndarray, header: list[str],
-                 problems: list[InputProblem]) -> tuple[pd.DataFrame | None, pd.Series | None]:
+                 problems: list[InputProblem], fs: FlowSet | None
+                 ) -> tuple[pd.DataFrame | None, pd.Series | None]:
     """Each case's attributes and date of birth: the last non-empty value given."""
     values: dict[str, pd.Series] = {}
+    names = attribute_values(fs)
     birth = None
     for j, target in enumerate(extra):
         col = np.array([c.strip() for c in grid[:, first + j]], dtype=object)
@@ -287,7 +291,7 @@ def _case_extras(grid: np.ndarray, first: int, extra: dict[str, int], ids: np.nd
         else:
             s = pd.Series(col[given], index=ids[given])
             values[target] = s.groupby(level=0, sort=False).last().map(
-                lambda v: "_".join(str(v).lower().replace("-", " ").split()))
+                lambda v, t=target: _value_text(str(v), names.get(t)))
     return (pd.DataFrame(values) if values else None), birth
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,7 @@ from explorer.analysis.prepare import estimate_of
 from explorer.analysis.reach import exit_weights
 from explorer.analysis.simulate import Simulation, simulate
 from explorer.cases.mining import caseload_from_events, step_ranks
-from explorer.cases.tracking import TrackingPlan, track, tracking_plan
+from explorer.cases.tracking import TrackingPlan, track_against, tracking_plan
 from explorer.graph import dag, flow_graph
 from explorer.graph.algorithms import closing_join
 from explorer.model import Estimate
@@ -61,7 +62,7 @@ from explorer.model.problems import FlowError
 
 _GRID = 2049
 #: Deadline statuses still to come (or overdue) for the next-deadlines list.
-OPEN_STATUSES = ("overdue", "due_soon", "pending")
+OPEN_STATUSES = ("overdue", "due_soon", "pending", "not_recorded")
 
 
 class _Conditional:
@@ -234,7 +235,10 @@ class Forecaster:
                                                if s in self.G else True)]
         assumptions: list[str] = []
         if deadlines is None:
-            deadlines = self.deadlines(mine, as_of=as_of).get(str(case_id), [])
+            # The steps recorded anywhere in the log: one not dated for this child is still
+            # to come (pending, overdue), not a column the records lack.
+            deadlines = self.deadlines(mine, as_of=as_of,
+                                       columns=set(events["step"])).get(str(case_id), [])
         if local.empty:
             assumptions.append(f"no step of the {self.flow_id} flow is recorded by "
                                f"{as_of:%d/%m/%Y}: nothing to forecast from")
@@ -400,23 +404,34 @@ class Forecaster:
 
     # -- deadlines ---------------------------------------------------------------------
 
-    def deadlines(self, events: pd.DataFrame, *, as_of: dt.date, limit: int = 5
-                  ) -> dict[str, list[dict[str, Any]]]:
-        """Each case's next open deadlines (overdue first, then by due date)."""
+    def deadlines(self, events: pd.DataFrame, *, as_of: dt.date, limit: int = 5,
+                  columns: Collection[str] = ()) -> dict[str, list[dict[str, Any]]]:
+        """Each case's next open deadlines (overdue first, then by due date). ``columns``:
+        steps the records hold (beyond those in ``events``), not yet dated for these cases."""
         known = {s.id for f in self.fs.flows.values() for s in f.steps}
         ev = events[events["step"].isin(known) & (events["date"] <= pd.Timestamp(as_of))]
         if ev.empty:
             return {}
-        load = caseload_from_events(ev, sorted(known))
+        load = caseload_from_events(ev)
+        extra = sorted(c for c in columns if c in known and c not in load.dates.columns)
+        if extra:
+            cols = [*load.dates.columns, *extra]
+            load.dates = load.dates.reindex(columns=cols)
+            # The masks get the new columns as False (not NaN): nothing is n/a or unread.
+            for name in ("not_applicable", "bad_cells"):
+                mask = getattr(load, name)
+                if mask is not None:
+                    setattr(load, name, mask.reindex(columns=cols, fill_value=False))
         plan = self.plan
-        res = track(load, plan.rules, as_of=as_of, pairs=plan.pairs, past=plan.past)
+        res = track_against(self.fs, load, as_of=as_of, plan=plan)
         it = res.items
         it = it[it["status"].astype(str).isin(OPEN_STATUSES)]
         out: dict[str, list[dict[str, Any]]] = {}
         if it.empty:
             return out
-        it = it.assign(_o=it["status"].astype(str).map(
-            {"overdue": 0, "due_soon": 1, "pending": 1})).sort_values(["case_id", "_o", "due"])
+        first = {"overdue": 0, "due_soon": 1, "pending": 1, "not_recorded": 1}
+        it = it.assign(_o=it["status"].astype(str).map(first)).sort_values(
+            ["case_id", "_o", "due"])
         for rec in it.to_dict("records"):
             items = out.setdefault(str(rec["case_id"]), [])
             if len(items) >= limit:

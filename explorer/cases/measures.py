@@ -67,6 +67,8 @@ import numpy as np
 import pandas as pd
 
 from explorer.cases.calendar import due_dates
+from explorer.cases.caseload import InputProblem
+from explorer.cases.events import detect_format, read_any, read_events, wide_to_events
 
 #: The PACE milestones: an id and the steps whose first date is the milestone's date.
 PACE_MILESTONES: dict[str, tuple[str, ...]] = {
@@ -101,6 +103,21 @@ SUPPRESS_BELOW = 5
 STATES: tuple[str, ...] = ("completed", "waiting", "left", "not_recorded", "out_of_order")
 
 
+def read_log(data: bytes, *, filename: str = "events.csv", fs: Any | None = None,
+             as_of: dt.date | None = None, sheet: str | None = None
+             ) -> tuple[pd.DataFrame, list[InputProblem]]:
+    """The events of a file in either form (an event log, or a wide caseload whose dated
+    cells become events), read in memory by :mod:`explorer.cases.events`, and the
+    problems met. Never raises on bad input: a file that cannot be read gives no events
+    and a fatal problem."""
+    if detect_format(data, filename, sheet=sheet) == "long":
+        log = read_events(data, filename=filename, fs=fs, sheet=sheet, as_of=as_of)
+        return log.events, list(log.problems)
+    load = read_any(data, as_of=as_of or dt.date.today(), filename=filename, fs=fs,
+                    sheet=sheet)
+    return wide_to_events(load), list(load.problems)
+
+
 class MeasureError(ValueError):
     """An aim or interval that cannot be measured (unknown step, bad number)."""
 
@@ -122,6 +139,8 @@ class Aim:
     local: bool = True
     source: str | None = None
     provision: str | None = None
+    #: Every citation of a national aim, as (source id, provision), the flows' own.
+    legal_basis: tuple[tuple[str, str], ...] = ()
 
     @property
     def days(self) -> float | None:
@@ -203,7 +222,9 @@ def national_aims(fs: Any | None) -> list[Aim]:
                 out.append(Aim(steps[a], steps[b], float(ts.limit), ts.unit, None,
                                label=f"national: within {ts.limit:g} {ts.unit}", local=False,
                                source=lb.source if lb else None,
-                               provision=lb.provision if lb else None))
+                               provision=lb.provision if lb else None,
+                               legal_basis=tuple((x.source, x.provision)
+                                                 for x in ts.legal_basis)))
     return out
 
 
@@ -273,7 +294,14 @@ class AimResult:
                 "not_within": _count(self.not_within, suppress),
                 "still_open": _count(self.still_open, suppress),
                 "met": self.met, "local": self.aim.local, "source": self.aim.source,
-                "provision": self.aim.provision}
+                "provision": self.aim.provision,
+                "legal_basis": [{"source": src, "provision": prov}
+                                for src, prov in self.aim.legal_basis]}
+
+
+def milestone_name(m: str, names: Mapping[str, str] | None = None) -> str:
+    """What a user reads for a milestone or step id (its step name, given ``names``)."""
+    return MILESTONE_NAMES.get(m) or (names or {}).get(m, m)
 
 
 def _count(n: int, suppress: bool) -> int | str:
@@ -319,14 +347,15 @@ class Interval:
         d = self.children.loc[self.children["state"] == "waiting", "days"]
         return float(d.median()) if len(d) else None
 
-    def as_dict(self, *, suppress: bool = False) -> dict[str, Any]:
+    def as_dict(self, *, suppress: bool = False,
+                names: Mapping[str, str] | None = None) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
             return None if x is None else round(x, 1)
 
         few = suppress and self.completed < SUPPRESS_BELOW
         return {"from": self.from_, "to": self.to,
-                "from_name": MILESTONE_NAMES.get(self.from_, self.from_),
-                "to_name": MILESTONE_NAMES.get(self.to, self.to),
+                "from_name": milestone_name(self.from_, names),
+                "to_name": milestone_name(self.to, names),
                 "completed": _count(self.completed, suppress),
                 "waiting": _count(self.waiting, suppress),
                 "left": _count(self.count("left"), suppress),
@@ -426,12 +455,14 @@ class Measures:
                 return iv
         raise KeyError(f"{a} -> {b}")
 
-    def as_dict(self, *, suppress: bool = False) -> dict[str, Any]:
+    def as_dict(self, *, suppress: bool = False,
+                names: Mapping[str, str] | None = None) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "cases": self.cases,
                 "suppressed_below": SUPPRESS_BELOW if suppress else None,
                 "rule_set": "Anhøj (longest run > round(log2(n) + 3); crossings < "
                             "qbinom(0.05, n - 1, 0.5))",
-                "intervals": [iv.as_dict(suppress=suppress) for iv in self.intervals]}
+                "intervals": [iv.as_dict(suppress=suppress, names=names)
+                              for iv in self.intervals]}
 
 
 def pace_measures(events: pd.DataFrame, *, as_of: dt.date, aims: Sequence[Aim] = (),
@@ -629,9 +660,11 @@ __all__ = [
     "longest_run_limit",
     "measure_interval",
     "milestone_dates",
+    "milestone_name",
     "national_aims",
     "pace_measures",
     "parse_aim",
+    "read_log",
     "run_chart",
     "runs_analysis",
     "suppress_counts",

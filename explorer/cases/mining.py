@@ -46,12 +46,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from explorer.cases.tracking import (
-    LATEST_DATE_STEPS,
-    Caseload,
-    order_pairs,
-    track_against,
-)
+from explorer.cases.caseload import Caseload
+from explorer.cases.events import EventLog, events_to_wide
+from explorer.cases.tracking import TrackingPlan, order_pairs, track_against
 from explorer.graph import dag, flow_graph, step_id
 from explorer.model.flowset import FlowSet
 
@@ -127,15 +124,29 @@ def transitions(events: pd.DataFrame, *, ranks: Mapping[str, int] | None = None,
     case = s.case[:-1][same]
     if pair.size == 0:
         return pd.DataFrame(columns=cols)
-    frame = pd.DataFrame({"pair": pair, "days": days})
-    g = frame.groupby("pair", sort=True)["days"]
-    stats = pd.DataFrame({"count": g.size(), "median_days": g.median(),
-                          "p90_days": g.quantile(0.9), "min_days": g.min(),
-                          "max_days": g.max()})
+    # Sorted by (pair, days): each pair's days are one sorted slice, so counts, extremes
+    # and quantiles (linear interpolation, as numpy and pandas compute them) are index
+    # arithmetic, not a groupby.
+    order = np.lexsort((days, pair))
+    pair, days, case = pair[order], days[order], case[order]
+    start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    n = np.diff(np.r_[start, pair.size])
+
+    def quantile(q: float) -> np.ndarray:
+        pos = start + q * (n - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, start + n - 1)
+        return days[lo] + (days[hi] - days[lo]) * (pos - lo)
+
     # Children: distinct (pair, case) combinations, counted per pair.
     key = np.unique(pair * (s.cases.size + 1) + case)
-    kids = pd.Series(key // (s.cases.size + 1)).value_counts()
-    stats["children"] = kids.reindex(stats.index).to_numpy()
+    kid_pair = key // (s.cases.size + 1)
+    kids = np.diff(np.r_[np.flatnonzero(np.r_[True, kid_pair[1:] != kid_pair[:-1]]),
+                         kid_pair.size])
+    stats = pd.DataFrame({"count": n, "median_days": quantile(0.5),
+                          "p90_days": quantile(0.9), "min_days": days[start],
+                          "max_days": days[start + n - 1], "children": kids},
+                         index=pair[start])
     codes = stats.index.to_numpy()
     stats.insert(0, "to", s.steps[codes % k])
     stats.insert(0, "from", s.steps[codes // k])
@@ -281,15 +292,19 @@ def dominated(fs: FlowSet) -> dict[str, set[str]]:
     return out
 
 
-def skipped_steps(events: pd.DataFrame, fs: FlowSet) -> pd.DataFrame:
+def skipped_steps(events: pd.DataFrame, fs: FlowSet, *, log: Sorted | None = None
+                  ) -> pd.DataFrame:
     """Statutory steps not recorded for children who reached a step after them.
 
     One row a step: ``step``, ``children`` (skipped it), ``reached`` (children with a
     later step that needs it); only steps this log records for some child. Steps
     that no child has recorded are in ``.attrs["never_recorded"]``.
     """
-    recorded = set(pd.unique(events["step"]))
-    has = pd.crosstab(events["case_id"], events["step"]).astype(bool)
+    s = log or sort_log(events)
+    recorded = {str(x) for x in s.steps}
+    code = {str(x): i for i, x in enumerate(s.steps)}
+    has = np.zeros((s.cases.size, s.steps.size), dtype=bool)
+    has[s.case, s.step] = True
     statutory = statutory_steps(fs)
     dom = dominated(fs)
     rows = []
@@ -301,8 +316,8 @@ def skipped_steps(events: pd.DataFrame, fs: FlowSet) -> pd.DataFrame:
         if a not in recorded:
             never.append(a)
             continue
-        reached = has[later].any(axis=1)
-        skipped = reached & ~has[a]
+        reached = has[:, [code[b] for b in later]].any(axis=1)
+        skipped = reached & ~has[:, code[a]]
         if int(skipped.sum()):
             rows.append({"step": a, "children": int(skipped.sum()),
                          "reached": int(reached.sum())})
@@ -312,33 +327,21 @@ def skipped_steps(events: pd.DataFrame, fs: FlowSet) -> pd.DataFrame:
     return out
 
 
-def caseload_from_events(events: pd.DataFrame, columns: Sequence[str] = ()) -> Caseload:
-    """The log as a caseload: one row a case, each step's first date (the latest for the
-    recurring steps the tracker expects that way). ``columns`` are added empty where no
-    event has them, so the tracker sees those steps as not yet happened."""
-    g = events.groupby(["case_id", "step"], sort=False)["date"]
-    first = g.min().unstack("step")
-    latest = g.max().unstack("step")
-    for c in LATEST_DATE_STEPS & set(first.columns):
-        first[c] = latest[c]
-    extra = [c for c in columns if c not in first.columns]
-    if extra:
-        first = first.reindex(columns=[*first.columns, *extra])
-    first = first.astype("datetime64[ns]")
-    first.index = first.index.astype(str)
-    first.index.name = "case_id"
-    n = len(first)
-    rows = pd.Series(np.arange(1, n + 1), index=first.index)
-    return Caseload(first, rows, rows + 1, [], n)
+def caseload_from_events(events: pd.DataFrame) -> Caseload:
+    """The log as the tracker's caseload (:func:`explorer.cases.events.events_to_wide`):
+    each step's first date (the latest for recurring steps), every event kept for the
+    checks of each cycle."""
+    return events_to_wide(EventLog(events, rows_read=len(events)))
 
 
-def clocks_missed(events: pd.DataFrame, fs: FlowSet, *, as_of: dt.date) -> pd.DataFrame:
+def clocks_missed(events: pd.DataFrame, fs: FlowSet, *, as_of: dt.date,
+                  plan: TrackingPlan | None = None) -> pd.DataFrame:
     """The flows' clocks on this log at ``as_of``: one row a rule with ``from``, ``to``,
     ``limit``, ``unit``, ``stage`` (of the TO step), ``kind``, ``met``, ``missed``, ``overdue``,
     ``missed_share`` (missed and overdue over all decided); most missed first."""
     known = {s.id for f in fs.flows.values() for s in f.steps}
-    load = caseload_from_events(events[events["step"].isin(known)], sorted(known))
-    res = track_against(fs, load, as_of=as_of)
+    load = caseload_from_events(events[events["step"].isin(known)])
+    res = track_against(fs, load, as_of=as_of, plan=plan)
     items = res.items
     cols = ["from", "to", "limit", "unit", "stage", "kind", "met", "missed", "overdue",
             "missed_share"]
@@ -434,7 +437,7 @@ def mine(events: pd.DataFrame, fs: FlowSet | None = None, *,
     unknown = sorted(str(s) for s in log.steps if known and s not in known)
     return Mined(transitions(events, log=log), variants(events, log=log),
                  out_of_order(events, pairs or [], log=log),
-                 skipped_steps(events, fs) if fs is not None else pd.DataFrame(
+                 skipped_steps(events, fs, log=log) if fs is not None else pd.DataFrame(
                      columns=["step", "children", "reached"]),
                  unknown, int(log.cases.size))
 

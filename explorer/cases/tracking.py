@@ -80,6 +80,7 @@ from explorer.graph.algorithms import closing_join
 from explorer.io.tabular import csv_text
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUSES, WITHHELD
+from explorer.model.schema import UNIT_DAYS
 from explorer.model.wording import describe_limit, quantity
 
 __all__ = ["CASE_ID", "LATEST_DATE_STEPS", "MAX_UPLOAD_BYTES", "NOT_APPLICABLE", "Caseload",
@@ -119,6 +120,8 @@ class Rule:
     provision: str = ""
     #: A rule of an event log's cycle: every occurrence of ``from_`` restarts the clock.
     cycle: bool = False
+    #: The index of the timescale it comes from, in :func:`graph_rules`' order.
+    ref: int = -1
 
     @property
     def key(self) -> str:
@@ -156,10 +159,18 @@ def _condition(cond: Mapping[str, str | list[str]] | None
 
 def tracking_rules(fs: FlowSet) -> list[Rule]:
     """Every current timescale with a limit, across all flows, in the flows' order."""
-    G = flow_graph(fs, "all")
-    out: list[Rule] = []
-    seen: set[tuple[Any, ...]] = set()
     short = {sid: src.short for sid, src in fs.sources.items()}
+    return graph_rules(flow_graph(fs, "all"), short)[0]
+
+
+def graph_rules(G: nx.DiGraph, short: Mapping[str, str] | None = None
+                ) -> tuple[list[Rule], list[Any]]:
+    """The rules of a flow graph's current timescales with a limit, and beside each the
+    :class:`~explorer.model.Timescale` it comes from. ``short`` names the sources."""
+    short = short or {}
+    out: list[Rule] = []
+    sources: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
     for ts in G.graph["timescales"]:
         if ts.status != "current" or ts.limit is None or ts.unit is None:
             continue
@@ -176,8 +187,9 @@ def tracking_rules(fs: FlowSet) -> list[Rule]:
                         ts.confidence, ts.consequence, ts.applies_when, ts.window, cond,
                         describe_limit(ts),
                         "; ".join(f"{short.get(lb.source, lb.source)} {lb.provision}"
-                                  for lb in ts.legal_basis)))
-    return out
+                                  for lb in ts.legal_basis), ref=len(sources)))
+        sources.append(ts)
+    return out, sources
 
 
 #: The cycles an event log is checked for, as (the step whose every occurrence restarts
@@ -211,14 +223,14 @@ def cycle_rules(rules: Sequence[Rule]) -> list[Rule]:
 def alternatives(rules: Sequence[Rule]) -> dict[tuple[str, str], list[int]]:
     """Rules that exclude each other: those of one FROM -> TO pair where any carries a
     condition on the case (``applies_when_case``). Of each group one applies: the
-    conditional rule whose condition holds, else the unconditional one (the general rule).
+    conditional rule whose condition holds, else the unconditional one (the general rule);
+    a conditional rule alone in its pair applies where its condition holds.
     """
     groups: dict[tuple[str, str], list[int]] = {}
     for k, r in enumerate(rules):
         if not r.cycle:
             groups.setdefault((r.from_, r.to), []).append(k)
-    return {key: ks for key, ks in groups.items()
-            if len(ks) > 1 and any(rules[k].condition for k in ks)}
+    return {key: ks for key, ks in groups.items() if any(rules[k].condition for k in ks)}
 
 
 def group_words(rules: Sequence[Rule], ks: Sequence[int]) -> str:
@@ -226,6 +238,7 @@ def group_words(rules: Sequence[Rule], ks: Sequence[int]) -> str:
     term"."""
     default = [k for k in ks if not rules[k].condition]
     parts = [quantity(rules[k].limit, rules[k].unit) for k in default]
+    ks = sorted(ks, key=lambda j: rules[j].limit * UNIT_DAYS[rules[j].unit])
     for k in ks:
         r = rules[k]
         if r.condition:
@@ -618,6 +631,8 @@ class _Tracker:
             _cycle_items(k, rule, self.log, self.judge, self.out, self.went_past, self.index,
                          self.untracked)
             return
+        if self.log is not None and (rule.from_, rule.from_, rule.to) in CYCLE_SPECS:
+            return  # each round is timed by the cycle rule instead
         have_from, have_to = rule.from_ in self.index, rule.to in self.index
         if not have_from and not have_to:
             self.untracked.append((rule, f"no column '{rule.from_}' or '{rule.to}'"))
@@ -712,19 +727,18 @@ def _cycle_items(k: int, rule: Rule, log: _Events | None, judge: _Status, out: _
                  went_past: Any, index: Mapping[str, int],
                  untracked: list[tuple[Rule, str]]) -> None:
     """Each round of an event log's cycle: from every occurrence of the restarting step
-    (after the first, where the first is the flows' own rule's start) to the next
-    occurrence of it or of the rule's TO step."""
+    to the next occurrence of it or of the rule's TO step. (Where the restarting step is
+    the rule's FROM, the cycle replaces the flows' own rule; where it is the TO, the
+    flows' rule still times the first round.)"""
     if log is None:
         return
     restart = rule.from_
-    case, day, rank = log.occurrences(restart)
+    case, day, _ = log.occurrences(restart)
     spec = next((a, b) for r, a, b in CYCLE_SPECS if r == restart)
-    keep = rank >= 1 if spec[0] == restart else np.ones(len(case), dtype=bool)
-    if not keep.any():
-        if restart not in log.by_step:
-            untracked.append((rule, f"no event '{restart}'"))
+    if not len(case):
+        untracked.append((rule, f"no event '{restart}'"))
         return
-    case, start = case[keep].astype(np.int64), day[keep]
+    case, start = case.astype(np.int64), day
     closes = [rule.to] if rule.to == restart else [rule.to, restart]
     end = log.next(closes, case, start, strict=True)
     due, status, late, early, _ = judge.of(rule, start, end)
@@ -773,7 +787,10 @@ def _choose_alternatives(cat: dict[str, np.ndarray], rules: Sequence[Rule],
             continue
         done.update(ks)
         conds = [j for j in ks if rules[j].condition]
-        default = next((j for j in ks if not rules[j].condition), ks[0])
+        # The general rule; where every rule has a condition, the strictest (the
+        # earliest due), so that a case whose attribute is not given is never let off.
+        default = next((j for j in ks if not rules[j].condition),
+                       min(ks, key=lambda j: rules[j].limit * UNIT_DAYS[rules[j].unit]))
         keys = sorted({a for j in conds for a, _ in rules[j].condition})
         given = np.ones(n_cases, dtype=bool)
         for a in keys:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from explorer import __version__
-from explorer.cli import analysis, export, inspect_flows, track, validate
+from explorer.cli import analysis, export, inspect_flows, measures, track, validate
 from explorer.cli.common import Command, UsageError
 from explorer.io.load import DEFAULT_FLOWS_DIR
 from explorer.model.problems import FlowError
@@ -22,16 +22,17 @@ from explorer.model.problems import FlowError
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     *validate.COMMANDS, *inspect_flows.COMMANDS, *analysis.COMMANDS, *export.COMMANDS,
-    *track.COMMANDS,
+    *track.COMMANDS, *measures.COMMANDS,
 )
 
 #: Examples for commands whose module gives none (each command's ``--help`` ends with one).
 EXAMPLES: dict[str, str] = {
     "export": "permanence-explorer export permanence --format html > permanence-map.html",
     "track": "permanence-explorer track examples/example-caseload.csv --as-of 2026-11-22",
-    "measures": "permanence-explorer measures EVENTS.csv --json",
-    "mine": "permanence-explorer mine EVENTS.csv",
-    "forecast": "permanence-explorer forecast EVENTS.csv --case CASE_ID",
+    "measures": "permanence-explorer measures examples/example-events.csv --as-of 2026-01-01",
+    "mine": "permanence-explorer mine examples/example-events.csv --as-of 2026-01-01",
+    "forecast": "permanence-explorer forecast examples/example-events.csv --case "
+                "FICTIONAL-00407 --as-of 2026-01-01",
 }
 
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status (0 ok, 1 problems found, 2 error)."""
+    _ensure_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -87,6 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+
+
+def _ensure_streams() -> None:
+    # Started with stdout or stderr closed (``cmd >&-``), Python sets them to None and
+    # the first print fails with a traceback: what would be written there is dropped,
+    # and the exit status still tells the result.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _silence_stdout() -> None:

@@ -1,9 +1,12 @@
-"""``permanence-explorer track CASELOAD.csv [--as-of DATE] [--due-soon-days N]``.
+"""``permanence-explorer track FILE [--sheet NAME] [--as-of DATE] [--due-soon-days N]``.
 
-Reads the caseload into memory, prints each case's deadlines, and writes nothing.
-Problems with rows go to stderr (and under ``"problems"`` with ``--json``); the good
-rows are still tracked. Exit 0 when every row was read, 1 when some rows were
-skipped, 2 when nothing could be read.
+``FILE`` is a CSV or XLSX caseload, wide (one row a case) or an event log (``case_id,
+step, date``), told apart by its header. The file is read into memory, each case's
+deadlines are printed, and nothing is written. Problems go to stderr (and under
+``"problems"`` with ``--json``); the good rows and cells are still tracked. Deadlines
+whose step has no column are printed as ``not_recorded``, never left out. Exit 0 when
+every row and cell was read, 1 when anything was lost or reported, 2 when nothing
+could be read.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR
 from explorer.cases.tracking import MAX_UPLOAD_BYTES, to_json, track_caseload
 from explorer.cli.common import Command, UsageError, load_valid
 from explorer.model.kinds import STATUSES, WITHHELD
@@ -22,9 +27,14 @@ from explorer.model.kinds import STATUSES, WITHHELD
 def _date(text: str) -> dt.date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # The working-day calendar covers these years only; say so, never a traceback.
+            raise argparse.ArgumentTypeError(f"'{text}' is outside the years the calendar "
+                                             f"covers ({FIRST_YEAR} to {LAST_YEAR})")
+        return day
     raise argparse.ArgumentTypeError(f"'{text}' is not a date: use 2026-11-22 or 22/11/2026")
 
 
@@ -39,8 +49,11 @@ def _days(text: str) -> int:
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("caseload", metavar="CASELOAD.csv",
-                   help="one row a case: case_id and milestone columns (dates)")
+    p.add_argument("caseload", metavar="FILE",
+                   help="a CSV or XLSX caseload: one row a case (case_id and milestone "
+                   "columns) or an event log (case_id, step, date[, note])")
+    p.add_argument("--sheet", default=None, metavar="NAME",
+                   help="the sheet of an .xlsx workbook to read (default: the first)")
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="the date to track at (default: today)")
     p.add_argument("--due-soon-days", type=_days, default=14, metavar="N",
@@ -57,26 +70,38 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError as exc:
         raise UsageError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
-        raise UsageError(f"{path}: is a folder, not a CSV file") from exc
+        raise UsageError(f"{path}: is a folder, not a CSV or XLSX file") from exc
 
 
-def _text(data: dict[str, object]) -> str:
+def _text(data: dict[str, Any]) -> str:
     lines = [f"as of {data['as_of']}"]
-    for case in data["cases"]:  # type: ignore[attr-defined]
+    for case in data["cases"]:
         lines.append(f"\n{case['case_id']}")
         if not case["items"] and not case["withheld"]:
             lines.append("  no deadlines: no milestone with a timescale is dated")
         for it in case["items"]:
-            late = f", {it['days_late']} day(s) late" if it["days_late"] else ""
-            lines.append(f"  {it['status']:<9} {it['from']} -> {it['to']}: due {it['due']}"
-                         f"{late}")
+            late = ""
+            if it["days_late"] and it["status"] == "not_recorded":
+                late = f", {it['days_late']} day(s) ago"
+            elif it["days_late"]:
+                late = f", {it['days_late']} day(s) late"
+            due = f"due {it['due']}" if it["due"] else f"done {it['to_date']}"
+            rule = f" [{it['rule']}]" if it.get("rule") else ""
+            lines.append(f"  {it['status']:<12} {it['from']} -> {it['to']}: {due}{late}"
+                         f"{rule}")
+            if it.get("note"):
+                lines.append(f"  {'':<12} {it['note']}")
         for it in case["withheld"]:
-            lines.append(f"  {WITHHELD:<9} {it['from']} -> {it['to']}: {it['reason']}")
+            lines.append(f"  {WITHHELD:<12} {it['from']} -> {it['to']}: {it['reason']}")
         for c in case["contradictions"]:
             lines.append(f"  contradiction: {c['message']}")
     summary = data["summary"]
-    counts = ", ".join(f"{summary['by_status'][s]} {s}" for s in STATUSES)  # type: ignore[index]
-    lines.append(f"\n{summary['cases']} case(s): {counts}")  # type: ignore[index]
+    counts = ", ".join(f"{summary['by_status'][s]} {s}" for s in STATUSES)
+    lines.append(f"\n{summary['cases']} case(s) from {summary['rows_read']} row(s): {counts}")
+    missing = summary["by_status"].get("not_recorded", 0)
+    if missing:
+        lines.append(f"{missing} deadline(s) not_recorded: the sheet has no column for a step "
+                     "whose clock is running; add the column to know whether they were met")
     return "\n".join(lines)
 
 
@@ -85,7 +110,8 @@ def cmd_track(args: argparse.Namespace) -> int:
     path = Path(args.caseload)
     as_of = args.as_of or dt.date.today()
     load, result = track_caseload(fs, _read(path), as_of=as_of,
-                                  due_soon_days=args.due_soon_days)
+                                  due_soon_days=args.due_soon_days, filename=path.name,
+                                  sheet=args.sheet)
     for p in load.problems:
         print(f"{path}: {p}", file=sys.stderr)
     if load.fatal:

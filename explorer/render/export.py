@@ -20,7 +20,7 @@ def export_text(fs: FlowSet, flow_id: str, fmt: str) -> str:
     if fmt == "html":
         from explorer.render.vis import MapOptions, map_html
 
-        return map_html(G, flows, MapOptions(standalone=True))
+        return map_html(G, flows, MapOptions(standalone=True, sources=dict(fs.sources)))
     if fmt == "mermaid":
         from explorer.render.mermaid import to_mermaid
 

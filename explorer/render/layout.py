@@ -342,12 +342,27 @@ def _crossings_between(upper: Sequence[object], pos: Mapping[object, int],
     return c
 
 
+#: Orderings already found, by graph structure (bounded; oldest dropped first).
+_ORDER_MEMO: dict[tuple[object, ...], tuple[list[list[object]], float]] = {}
+
+
 def _order(items: dict[object, _Item], links: list[tuple[object, object]], nlayers: int,  # noqa: C901
            group: Callable[[object], int] | None, sweeps: int = 16, restarts: int = 1,
            soft: frozenset[tuple[object, object]] = frozenset()
            ) -> list[list[object]]:
-    """Order of the items in each layer: igraph's Sugiyama, then median and transpose."""
+    """Order of the items in each layer: igraph's Sugiyama, then median and transpose.
+
+    The result depends only on the graph's structure (not on box sizes), so it is
+    remembered: laying the same flow out for other label widths or papers reuses it.
+    """
     keys = list(items)
+    memo_key = (tuple((repr(k), items[k].layer, items[k].lane) for k in keys),
+                tuple((repr(a), repr(b)) for a, b in links), nlayers, group is None,
+                tuple(sorted((repr(a), repr(b)) for a, b in soft)), sweeps, restarts)
+    if memo_key in _ORDER_MEMO:
+        found, crossings = _ORDER_MEMO[memo_key]
+        _order.last = crossings  # type: ignore[attr-defined]
+        return [list(layer) for layer in found]
     index = {k: i for i, k in enumerate(keys)}
     g = ig.Graph(n=len(keys), edges=[(index[a], index[b]) for a, b in links], directed=True)
     lay = g.layout_sugiyama(layers=[items[k].layer for k in keys], maxiter=200)
@@ -468,6 +483,9 @@ def _order(items: dict[object, _Item], links: list[tuple[object, object]], nlaye
             elif it > 8 and c > best_c:
                 cur = best
     _order.last = best_c  # type: ignore[attr-defined]
+    if len(_ORDER_MEMO) >= 64:
+        _ORDER_MEMO.pop(next(iter(_ORDER_MEMO)))
+    _ORDER_MEMO[memo_key] = ([list(layer) for layer in best], best_c)
     return best
 
 
@@ -663,7 +681,7 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     p = _Params(font_size=font_size, line_height=font_size * 1.18, family=family, pad=3.0,
                 glyph_w=font_size * 1.05, wrap=wrap,
                 node_gap=6.0, dummy_gap=3.5,
-                row_gap=26.0 if lanes_mode else 14.0, track=2.6, margin=4.0,
+                row_gap=26.0 if lanes_mode else 8.0, track=2.2, margin=3.0,
                 title_size=font_size + 1.5,
                 title_depth=0.0, band_gap=4.0)
     # ---- boxes

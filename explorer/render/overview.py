@@ -28,6 +28,7 @@ import networkx as nx
 
 from explorer.analysis.drift import drift_risks
 from explorer.graph import dag, step_id
+from explorer.graph.stages import flow_order
 from explorer.model import Flow
 from explorer.model.kinds import STATUTORY_KINDS
 from explorer.model.wording import timescale_label
@@ -84,26 +85,6 @@ class Overview:
         return {n: i for i, s in enumerate(self.stages) for n in s.steps}
 
 
-def flow_order(G: nx.DiGraph) -> list[str]:
-    """The flows of ``G`` in hand-over order: a flow that leads into another comes first.
-
-    >>> from explorer.io.load import load_flows
-    >>> from explorer.graph import flow_graph
-    >>> flow_order(flow_graph(load_flows(), "all"))
-    ['care-and-protection', 'permanence']
-    """
-    ids = [str(f) for f in G.graph.get("flows", [])]
-    F = nx.DiGraph()
-    F.add_nodes_from(ids)
-    for u, v, rep in G.edges(data="repeat"):
-        fu, fv = G.nodes[u].get("flow"), G.nodes[v].get("flow")
-        if not rep and fu != fv and fu in F and fv in F:
-            F.add_edge(fu, fv)
-    if not nx.is_directed_acyclic_graph(F):
-        return ids
-    return list(nx.lexicographical_topological_sort(F, key=ids.index))
-
-
 def _parts(G: nx.DiGraph, nodes: Sequence[str], k: int) -> list[list[str]]:
     """``nodes`` cut into ``k`` runs of whole topological generations, about equal size."""
     D = nx.DiGraph(dag(G)).subgraph(nodes)
@@ -126,7 +107,8 @@ def stage_plan(G: nx.DiGraph, flows: Mapping[str, Flow]) -> list[StageInfo]:
     plan: list[StageInfo] = []
     placed: set[str] = set()
     topo = {n: i for i, n in enumerate(nx.topological_sort(nx.DiGraph(dag(G))))}
-    for fid in flow_order(G):
+    in_graph = {str(f) for f in G.graph.get("flows", [])}
+    for fid in [f for f in flow_order(dict(flows)) if f in in_graph]:
         flow = flows.get(fid)
         members = [n for n in G if G.nodes[n].get("flow") == fid
                    and not G.nodes[n].get("external")]

@@ -78,6 +78,8 @@ class MapOptions:
     height_px: int = 680
     title: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The bibliography (source id -> Source): legal bases are cited by title, not id.
+    sources: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @cache
@@ -105,13 +107,24 @@ def _matches(query: str, *texts: str | None) -> bool:
     return bool(q) and any(q in (t or "").casefold() for t in texts)
 
 
+def _source_name(sources: dict[str, Any], source: str) -> str:
+    src = sources.get(source)
+    return str(getattr(src, "title", None) or source.replace("_", " "))
+
+
+def _citations(s: Any, sources: dict[str, Any], limit: int | None = None) -> str:
+    items = s.legal_basis if limit is None else s.legal_basis[:limit]
+    return "; ".join(f"{_source_name(sources, lb.source)}, {lb.provision}" for lb in items)
+
+
 def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
-                flows: dict[str, Flow]) -> str:
+                flows: dict[str, Flow], sources: dict[str, Any] | None = None) -> str:
+    """The hover text: names only (lane, kind, sources by title), description shortened."""
     data = G.nodes[n]
     s = data["step"]
     lane = lanes.get(s.lane)
     lines = [s.name, f"{KIND_SHAPES.get(s.kind, ('', '', s.kind))[2].split(':')[0]} · "
-             f"{lane.name if lane else s.lane}"]
+             f"{lane.name if lane else s.lane.replace('_', ' ')}"]
     if data.get("external"):
         other = flows.get(data["flow"])
         lines.append(f"In another flow: {other.title if other else data['flow']}")
@@ -119,10 +132,50 @@ def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
         lines.append("⚠ No time limit covers this step: a drift risk")
     lines.append(_shorten(s.description, 280))
     if s.legal_basis:
-        lines.append("Legal basis: " + "; ".join(
-            f"{lb.source} {lb.provision}" for lb in s.legal_basis[:4]))
+        lines.append("Legal basis: " + _citations(s, sources or {}, 3))
     if s.tags:
         lines.append("Tags: " + ", ".join(s.tags))
+    return "\n".join(lines)
+
+
+def _node_details(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
+                  flows: dict[str, Flow], sources: dict[str, Any]) -> str:
+    """The details panel of the exported map: the whole description and every timescale."""
+    from explorer.render.common import timescales_touching
+
+    data = G.nodes[n]
+    s = data["step"]
+    lane = lanes.get(s.lane)
+    lines = [s.name, f"{KIND_SHAPES.get(s.kind, ('', '', s.kind))[2]}",
+             f"Who acts: {lane.name if lane else s.lane.replace('_', ' ')}"]
+    if data.get("external"):
+        other = flows.get(data["flow"])
+        lines.append(f"In another flow: {other.title if other else data['flow']}")
+    if drift:
+        lines.append("⚠ No time limit covers this step: a drift risk")
+    lines += ["", s.description]
+    if s.legal_basis:
+        lines += ["", "Legal basis:"] + [f"• {_source_name(sources, lb.source)}, {lb.provision}"
+                                         + (f" ({lb.note})" if lb.note else "")
+                                         for lb in s.legal_basis]
+    into, out = timescales_touching(G, n)
+
+    def name(ref: str) -> str:
+        sid = ref.rsplit(":", 1)[-1]
+        return str(G.nodes[sid]["name"]) if sid in G else sid.replace("_", " ")
+
+    if into or out:
+        lines += ["", "Timescales:"]
+        for ts in out:
+            lines.append(f"• To {name(ts.to)}: {timescale_label(ts)} "
+                         f"({KIND_WORDS.get(ts.kind, ts.kind)})")
+        for ts in into:
+            lines.append(f"• From {name(ts.from_)}: {timescale_label(ts)} "
+                         f"({KIND_WORDS.get(ts.kind, ts.kind)})")
+    else:
+        lines += ["", "Timescales: none set by law or guidance."]
+    if s.tags:
+        lines += ["", "Tags: " + ", ".join(s.tags)]
     return "\n".join(lines)
 
 
@@ -145,7 +198,7 @@ def _edge_style(strength: str) -> dict[str, Any]:
     return {"dashes": False, "width": 1, "color": {"color": _PLAIN_EDGE}}
 
 
-def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()
+def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()  # noqa: C901
              ) -> dict[str, Any]:
     """Nodes, edges, options and legend for vis-network (JSON-ready, deterministic)."""
     lane_list = graph_lanes(G, flows)
@@ -191,7 +244,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         node: dict[str, Any] = {
             "id": n,
             "label": label,
-            "title": _node_title(G, n, lanes, is_drift, flows),
+            "title": _node_title(G, n, lanes, is_drift, flows, opts.sources),
             "shape": "box",
             "kindShape": shape,
             "level": level.get(n, 0),
@@ -199,9 +252,10 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             "x": round(box.cx * SCREEN_SCALE, 1),
             "y": round(box.cy * SCREEN_SCALE, 1),
             "fixed": True,
-            "widthConstraint": {"minimum": round(box.w * SCREEN_SCALE, 1),
-                                "maximum": round(box.w * SCREEN_SCALE, 1)},
-            "heightConstraint": {"minimum": round(box.h * SCREEN_SCALE, 1)},
+            # vis-network adds its margin (4 px a side) and the border around these.
+            "widthConstraint": {"minimum": round(box.w * SCREEN_SCALE - BOX_INSET, 1),
+                                "maximum": round(box.w * SCREEN_SCALE - BOX_INSET, 1)},
+            "heightConstraint": {"minimum": round(box.h * SCREEN_SCALE - BOX_INSET, 1)},
             "stage": plan.get(n, ""),
             "color": {"background": lane.fill, "border": lane.border,
                       "highlight": {"background": "#ffffff", "border": "#000000"},
@@ -215,6 +269,8 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             "name": s.name,
             "drift": is_drift,
         }
+        if opts.standalone:
+            node["details"] = _node_details(G, n, lanes, is_drift, flows, opts.sources)
         if is_drift or data.get("external"):
             node["shapeProperties"] = {"borderDashes": [5, 4]}
         if s.kind == "outcome":
@@ -280,6 +336,11 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
                 edge["color"] = {**edge["color"], "opacity": 0.25}
             edges.append(edge)
     edges = _unique_ids(edges)
+    # The layout's routed lines are drawn by the page itself (vis-network would draw
+    # straight lines through other boxes): vis keeps the edges hidden, for the keys.
+    for e in edges:
+        e["hidden"] = True
+    paths = _paths(layout, route_edges, focusing)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
     return {
@@ -297,14 +358,31 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
         "total_steps": G.number_of_nodes(),
         "drift_count": len(drift & vis_set),
+        "paths": paths,
         "regions": [{"title": r.title, "x": round(r.x * SCREEN_SCALE, 1),
                      "y": round(r.y * SCREEN_SCALE, 1), "w": round(r.w * SCREEN_SCALE, 1),
                      "h": round(r.h * SCREEN_SCALE, 1)} for r in layout.regions],
     }
 
 
-#: Screen pixels per layout point: the layout's 6 pt text becomes 13 px on screen.
-SCREEN_SCALE = 2.2
+def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool
+           ) -> list[dict[str, Any]]:
+    """The layout's routed lines in screen pixels, with their look."""
+    out = []
+    for ep in layout.edges:
+        on = (ep.source, ep.target) in route_edges
+        out.append({"pts": [[round(x * SCREEN_SCALE, 1), round(y * SCREEN_SCALE, 1)]
+                            for x, y in ep.points],
+                    "style": "repeat" if ep.repeat else ep.strength, "on": on,
+                    "faded": focusing and not on})
+    return out
+
+
+#: Screen pixels per layout point. Boxes are sized for 6 pt text (14.4 px here) and the
+#: screen draws 12 px text in them: slack for browser fonts wider than the print font.
+SCREEN_SCALE = 2.4
+#: Pixels vis-network draws around a label's constraint box (margins and border).
+BOX_INSET = 14.0
 
 
 def _screen_layout(G: nx.DiGraph, flows: dict[str, Flow], visible: Sequence[str]
@@ -385,7 +463,7 @@ def vis_options() -> dict[str, Any]:
         "interaction": {"hover": True, "tooltipDelay": 200, "navigationButtons": False,
                         "keyboard": {"enabled": False}, "multiselect": False,
                         "zoomView": True, "dragView": True},
-        "nodes": {"font": {"face": face, "size": 13, "color": "#111111", "multi": False},
+        "nodes": {"font": {"face": face, "size": 12, "color": "#111111", "multi": False},
                   "margin": 4, "shape": "box"},
         "edges": {"font": {"face": face, "size": 11, "color": "#111111", "strokeWidth": 0,
                            "background": "rgba(255,255,255,0.9)", "align": "horizontal",
@@ -404,25 +482,58 @@ def _json_for_script(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+LINE_LEGEND: tuple[tuple[str, str], ...] = (
+    ("solid", "statutory time limit (heavy, orange-brown)"),
+    ("dashed", "guidance or local target (dashed)"),
+    ("thin", "no timescale (thin grey)"),
+    ("dotted", "repeats: goes back (dotted)"),
+)
+MARK_LEGEND: tuple[tuple[str, str], ...] = (
+    ("⚠", "no time limit covers the step: a drift risk (dashed border)"),
+    ("↗", "a step in another flow"),
+)
+
+
 def _legend_html() -> str:
     kinds = "".join(f"<li><span class=\"sym\" aria-hidden=\"true\">{sym}</span>"
                     f"{html.escape(text)}</li>" for _, sym, text in KIND_SHAPES.values())
-    lines = (
-        '<li><span class="ln solid" aria-hidden="true"></span>statutory limit (heavy, solid)</li>'
-        '<li><span class="ln dashed" aria-hidden="true"></span>guidance or local target '
-        "(dashed)</li>"
-        '<li><span class="ln thin" aria-hidden="true"></span>no timescale (thin)</li>'
-        '<li><span class="ln dotted" aria-hidden="true"></span>↻ repeats (dotted, curved)</li>'
-        '<li><span class="sym" aria-hidden="true">◷</span>a clock over several steps '
-        "(curved, ends in a bar)</li>"
-        '<li><span class="sym" aria-hidden="true">⚠</span>no time limit covers the step: '
-        "a drift risk (dashed border)</li>"
-        '<li><span class="sym" aria-hidden="true">↗</span>a step in another flow</li>')
+    lines = "".join(f'<li><span class="ln {cls}" aria-hidden="true"></span>{html.escape(t)}</li>'
+                    for cls, t in LINE_LEGEND)
+    lines += "".join(f'<li><span class="sym" aria-hidden="true">{sym}</span>{html.escape(t)}'
+                     "</li>" for sym, t in MARK_LEGEND)
     # The lane list is filled by the page's script from the data, as text.
     return ('<details class="legend" open><summary>Legend</summary>'
             '<div class="cols"><div><h2>Who acts (lane)</h2><ul id="lane-legend"></ul></div>'
-            f"<div><h2>Kind of step (shape)</h2><ul>{kinds}</ul></div>"
+            f"<div><h2>Kind of step (symbol)</h2><ul>{kinds}</ul></div>"
             f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div></div></details>")
+
+
+def legend_html(lanes: Iterable[LaneInfo]) -> str:
+    """The legend as static, escaped HTML (the app draws it outside the map's frame, so
+    it is never cut off however many lanes there are)."""
+    e = html.escape
+    lane_items = "".join(
+        f'<li><span class="sw" style="background:{e(li.fill)};border-color:{e(li.border)}">'
+        f"</span>{e(li.name)}</li>" for li in lanes)
+    kinds = "".join(f"<li><span class=\"sym\">{sym}</span>{e(text)}</li>"
+                    for _, sym, text in KIND_SHAPES.values())
+    lines = "".join(f'<li><span class="ln {cls}"></span>{e(t)}</li>' for cls, t in LINE_LEGEND)
+    lines += "".join(f'<li><span class="sym">{sym}</span>{e(t)}</li>' for sym, t in MARK_LEGEND)
+    css = ("<style>.pe-legend{display:flex;flex-wrap:wrap;gap:8px 28px;font-size:14px;"
+           "color:#111}.pe-legend h3{font-size:14px;margin:2px 0}.pe-legend ul{list-style:none;"
+           "margin:0;padding:0;columns:2;column-gap:18px}.pe-legend li{margin:1px 0;"
+           "break-inside:avoid}.pe-legend .sw{display:inline-block;width:13px;height:13px;"
+           "border:2px solid;margin-right:6px;vertical-align:middle}.pe-legend .sym"
+           "{display:inline-block;width:18px;text-align:center;margin-right:4px}"
+           ".pe-legend .ln{display:inline-block;width:30px;margin-right:6px;"
+           "vertical-align:middle;height:0}.pe-legend .ln.solid{border-top:3px solid #b34700}"
+           ".pe-legend .ln.dashed{border-top:2px dashed #111}.pe-legend .ln.thin"
+           "{border-top:1px solid #5a5a5a}.pe-legend .ln.dotted{border-top:2px dotted #6a6a6a}"
+           "</style>")
+    return (f'{css}<div class="pe-legend" role="group" aria-label="Legend of the map">'
+            f"<div><h3>Who acts (lane)</h3><ul>{lane_items}</ul></div>"
+            f"<div><h3>Kind of step (symbol)</h3><ul>{kinds}</ul></div>"
+            f"<div><h3>Lines and marks</h3><ul>{lines}</ul></div></div>")
 
 
 _CSS = """
@@ -450,9 +561,10 @@ body.standalone #info{display:block}
 .sym{display:inline-block;width:20px;text-align:center;margin-right:4px}
 .ln{display:inline-block;width:34px;margin-right:6px;vertical-align:middle;height:0;
   border-top-color:#1f1f1f}
-.ln.solid{border-top:3px solid}
+.ln.solid{border-top:3px solid #b34700}
 .ln.dashed{border-top:2px dashed}
-.ln.thin{border-top:1px solid #8c8c8c}
+.ln.thin{border-top:1px solid #5a5a5a}
+body.embedded .legend{display:none}
 .ln.dotted{border-top:2px dotted}
 div.vis-tooltip{position:absolute;visibility:hidden;padding:6px;white-space:pre-wrap;
   max-width:360px;background:#fffbe6;border:1px solid #777;border-radius:3px;color:#000;
@@ -514,7 +626,7 @@ _JS = r"""
   }
   function showInfo(id) {
     var n = nodes.get(id);
-    if (info && n) { info.textContent = n.title; }
+    if (info && n) { info.textContent = n.details || n.title; }
   }
   function select(id) {
     if (!network || !nodes.get(id)) { pendingSelect = id; return; }
@@ -538,7 +650,7 @@ _JS = r"""
     var pos = network.getPositions(ids), minX = Infinity, minY = Infinity;
     ids.forEach(function (i) { minX = Math.min(minX, pos[i].x); minY = Math.min(minY, pos[i].y); });
     var w = container.clientWidth || 800, h = container.clientHeight || 600;
-    network.moveTo({position: {x: minX - 120 + w / 2 / 0.8, y: minY - 80 + h / 2 / 0.8},
+    network.moveTo({position: {x: minX - 150 + w / 2 / 0.8, y: minY - 90 + h / 2 / 0.8},
                     scale: 0.8, animation: false});
   }
   function drawRegions(ctx) {
@@ -555,6 +667,33 @@ _JS = r"""
       ctx.textBaseline = "top";
       ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
     });
+    var looks = {statutory: ["#b34700", 2.6, []], guidance: ["#111111", 1.8, [7, 4]],
+                 none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]]};
+    (current.paths || []).forEach(function (p) {
+      var look = looks[p.style] || looks.none;
+      var pts = p.pts;
+      if (pts.length < 2) { return; }
+      ctx.globalAlpha = p.faded ? 0.25 : 1;
+      ctx.strokeStyle = p.on ? "#000000" : look[0];
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.lineWidth = p.on ? 5 : look[1];
+      ctx.setLineDash(look[2]);
+      ctx.beginPath();
+      ctx.moveTo(pts[0][0], pts[0][1]);
+      for (var i = 1; i < pts.length; i++) { ctx.lineTo(pts[i][0], pts[i][1]); }
+      ctx.stroke();
+      ctx.setLineDash([]);
+      var a = pts[pts.length - 2], b = pts[pts.length - 1];
+      var dx = b[0] - a[0], dy = b[1] - a[1], n = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / n, uy = dy / n, size = 9 + ctx.lineWidth;
+      ctx.beginPath();
+      ctx.moveTo(b[0], b[1]);
+      ctx.lineTo(b[0] - ux * size - uy * size * 0.4, b[1] - uy * size + ux * size * 0.4);
+      ctx.lineTo(b[0] - ux * size + uy * size * 0.4, b[1] - uy * size - ux * size * 0.4);
+      ctx.closePath();
+      ctx.fill();
+    });
+    ctx.globalAlpha = 1;
     ctx.restore();
   }
   // Keyboard: arrows move between connected steps, Enter opens the details, + and -

@@ -88,6 +88,20 @@ def build_navigation() -> Any:
         last = list(menu)[-1]
         menu[last].extend(hidden)
     register_pages(by_path)
+    nav = st.navigation(menu, position="hidden")
+    # The menu is drawn here, not by st.navigation: Streamlit's own sidebar menu nests
+    # <div>s between <ul> and <li>, which axe-core reports as a broken list (WCAG 1.3.1).
+    hidden_ids = {id(pg) for pg in hidden}
+    for section, pages in menu.items():
+        shown = [pg for pg in pages if id(pg) not in hidden_ids]
+        if shown:
+            st.sidebar.markdown(f"**{section}**")
+        for pg in shown:
+            st.sidebar.page_link(pg)
     st.sidebar.caption("A learning and planning aid, not legal advice. Works offline; "
                        "nothing you upload is stored.")
-    return st.navigation(menu)
+    # WCAG 2.2 target size (2.5.8): the day, month and year parts of a date input are
+    # 18 px wide by default; give each at least 24 x 24 px.
+    st.html("<style>[data-testid='stDateInput'] [role='spinbutton']{display:inline-block;"
+            "min-width:24px;min-height:24px;line-height:24px;text-align:center}</style>")
+    return nav

@@ -6,6 +6,7 @@ each move stores the one before it, so undo is taking the last one back.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import altair as alt
@@ -15,6 +16,8 @@ import streamlit as st
 
 from explorer.graph import ALL, flow_graph, starts
 from explorer.learning.journey import (
+    CLOSED,
+    DEFAULT_START,
     Choice,
     ClockItem,
     Journey,
@@ -25,7 +28,7 @@ from explorer.learning.journey import (
 )
 from explorer.learning.quiz import Question, make_quiz
 from explorer.model.flowset import FlowSet
-from explorer.model.kinds import KIND_WORDS, STATUS_COLOURS, STATUS_WORDS
+from explorer.model.kinds import KIND_WORDS, STATUS_COLOURS, STATUS_WORDS, WITHHELD
 from explorer.model.wording import cite
 from explorer.ui.common import flow_label, md
 from explorer.ui.glossary_page import glossary_search
@@ -39,13 +42,14 @@ K_OF = "learn_journey_of"
 K_OWN_DAYS = "learn_own_days"
 K_DAYS = "learn_days"
 K_DAYS_POS = "learn_days_pos"
+K_START_DATE = "learn_start_date"
 K_QFLOW = "learn_quiz_flow"
 K_QSEED = "learn_quiz_seed"
 K_QN = "learn_quiz_n"
 K_QCHECKED = "learn_quiz_checked"
 
 #: The status colours of every page, and one for the steps of the journey itself.
-CHART_COLOURS = {**STATUS_COLOURS, "step": "#1f6feb"}
+CHART_COLOURS = {**STATUS_COLOURS, CLOSED: STATUS_COLOURS[WITHHELD], "step": "#1f6feb"}
 
 
 
@@ -72,12 +76,17 @@ def _move(flow_id: str, choice: Choice, fs: FlowSet) -> None:
     journey: Journey = st.session_state[K_JOURNEY]
     days = float(st.session_state[K_DAYS]) if st.session_state.get(K_OWN_DAYS) else None
     try:
-        new = advance(flow_graph(fs, flow_id), journey, choice, days)
+        new = advance(flow_graph(fs, flow_id), journey, choice, days, start=_start_date())
     except Exception as exc:  # a stale button after a change of flow: say so, keep the journey
         st.session_state["learn_move_error"] = str(exc)
         return
     st.session_state[K_HISTORY] = (*st.session_state.get(K_HISTORY, ()), journey)
     st.session_state[K_JOURNEY] = new
+
+
+def _start_date() -> dt.date:
+    value = st.session_state.get(K_START_DATE)
+    return value if isinstance(value, dt.date) else DEFAULT_START
 
 
 def _undo() -> None:
@@ -118,14 +127,16 @@ def _clock_table(G: nx.DiGraph, fs: FlowSet, items: list[ClockItem]) -> pd.DataF
     for it in items:
         ts = it.timescale
         rows.append({
-            "Status": STATUS_WORDS.get(it.status, it.status),
+            "Status": STATUS_WORDS.get(it.status, "· closed: branch not taken"
+                                       if it.status == CLOSED else it.status),
             "Rule": it.rule,
             "From": _name(G, ts.from_.rsplit(":", 1)[-1]),
             "To": _name(G, ts.to.rsplit(":", 1)[-1]),
             "Kind": KIND_WORDS.get(ts.kind, ts.kind),
-            "Started (day)": round(it.started_day, 1),
-            "Due (day)": round(it.due_day, 1),
-            "Done (day)": None if it.done_day is None else round(it.done_day, 1),
+            "Started": it.started,
+            "Due": it.due,
+            "Done": it.done,
+            "Why not counted": it.note if it.status in (CLOSED, "withheld") else "",
             "Legal basis": "; ".join(cite(lb, fs.sources) for lb in ts.legal_basis),
         })
     return pd.DataFrame(rows)
@@ -183,8 +194,13 @@ def _journey_section(fs: FlowSet) -> None:
     options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
     if st.session_state.get(K_FLOW) not in options:
         st.session_state[K_FLOW] = ALL if ALL in options else options[0]
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))
+    c3.date_input("The journey starts on", value=DEFAULT_START, format="DD/MM/YYYY",
+                  key=K_START_DATE, min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
+                  help="Day 0 of the walk: the clocks run on the real calendar from here, "
+                  "working days as CHSA 2011 s.202 counts them.")
+    start_date = _start_date()
     G = flow_graph(fs, flow_id)
     start_options = _journey_starts(G)
     if st.session_state.get(K_START) not in start_options:
@@ -203,7 +219,9 @@ def _journey_section(fs: FlowSet) -> None:
     b2.button("Restart", key="learn_restart", on_click=_restart, args=(flow_id, start, fs))
 
     moves = len(journey.visits) - 1
-    st.markdown(f"**Day {journey.today:g}** of the journey · {moves} move(s) so far")
+    today = start_date + dt.timedelta(days=int(journey.today))
+    st.markdown(f"**Day {journey.today:g}** of the journey ({today:%A %d %B %Y}) · {moves} "
+                "move(s) so far")
     open_choices = choices(G, journey)
     if journey.finished or not open_choices:
         last = journey.visits[-1].step
@@ -238,15 +256,18 @@ def _journey_section(fs: FlowSet) -> None:
                     st.button(md(_choice_label(G, c)), key=f"learn_go_{c.frm}_{c.to}",
                               on_click=_move, args=(flow_id, c, fs), width="stretch")
 
-    items = clock(G, journey)
+    items = clock(G, journey, start_date)
     st.markdown("**The clock**")
     if items:
         counts = {k: sum(1 for it in items if it.status == k) for k in STATUS_WORDS}
-        st.caption(" · ".join(f"{STATUS_WORDS[k]}: {n}" for k, n in counts.items() if n))
+        closed = sum(1 for it in items if it.status == CLOSED)
+        st.caption(" · ".join([*(f"{STATUS_WORDS[k]}: {n}" for k, n in counts.items() if n),
+                               *([f"· closed: {closed}"] if closed else [])]))
         st.dataframe(_clock_table(G, fs, items), hide_index=True, width="stretch",
                      key="learn_clock_table")
-        st.caption("Working days are approximated as 7/5 calendar days on this walk; the "
-                   "Track page counts them exactly.")
+        st.caption("The clocks are the Track page's own: dated on the calendar from the start "
+                   "date, working days as s.202 counts them. A window left unused (an appeal) "
+                   "and the clock of a branch not taken are not counted.")
     else:
         st.caption("No legal clock has started yet.")
     _timeline(G, journey, items)

@@ -1,8 +1,11 @@
 """The Track page: one case or a caseload against the timescales, in memory only.
 
-The app's navigation calls :func:`render` with the loaded FlowSet. Uploaded bytes
-live in this session's memory for as long as the page shows them; nothing is written
-to disk, cached across sessions, logged or sent anywhere.
+The app's navigation calls :func:`render` with the loaded FlowSet. Case data lives only
+in the page's own widgets (the file uploader, the one-case form): Streamlit drops a
+widget's value, and the uploaded file, at the end of the first run that does not draw
+it, so leaving the page or pressing Clear forgets the data. The session keeps only
+which source is on show, never the data; nothing is written to disk, cached across
+sessions, logged or sent anywhere.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
+from explorer.cases.caseload import step_names
+from explorer.cases.events import read_any
 from explorer.cases.tracking import (
     MAX_UPLOAD_BYTES,
     Caseload,
@@ -22,8 +27,8 @@ from explorer.cases.tracking import (
     caseload_from_rows,
     known_columns,
     problems_csv,
-    read_caseload,
     report_csv,
+    report_xlsx,
     template_csv,
     track_against,
 )
@@ -36,11 +41,20 @@ from explorer.ui.common import md
 from explorer.ui.data import cached_tracking_plan, flows_key
 
 EXAMPLE_PATH = EXAMPLES_DIR / "example-caseload.csv"
-_KEY = "track_source"  # session state: (label, bytes) of the caseload on show
-PRIVACY = ("**Privacy.** Case dates are about children. What you enter or upload here is "
-           "read in this browser session's memory only: it is not stored, written to disk, "
-           "logged or sent anywhere, and it is gone when you close the tab or clear it. "
-           "Use pseudonymous case ids, never names.")
+#: Which source is on show: "upload", "form" or "example" (never the data itself).
+K_SHOW = "track_show"
+#: Bumped by Clear: a new key gives a new, empty uploader and drops the old file.
+K_UPLOAD_N = "track_upload_n"
+#: Tests hand a (label, bytes) caseload here; it is used for one run and dropped.
+_KEY = "track_source"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PRIVACY = ("**Privacy.** Case dates are about children. What you upload or enter here is "
+           "read into this server's memory for your browser session only: it is not stored, "
+           "written to disk, logged, shared with other sessions or sent anywhere. It is "
+           "dropped as soon as it is no longer shown: when you press Clear, upload another "
+           "file or leave this page. If you close the tab instead, the server drops the "
+           "session, and the data with it, once the tab has been gone for a short while "
+           "(the time the app's operator sets). Use pseudonymous case ids, never names.")
 
 
 def example_bytes() -> bytes:
@@ -77,23 +91,18 @@ def _page(fs: FlowSet) -> None:
         return
     upload_tab, form_tab = st.tabs(["Upload a caseload", "Enter one case"])
     with upload_tab:
-        _upload(fs)
+        upload = _upload(fs)
     with form_tab:
-        _form(fs, as_of)
-    source = st.session_state.get(_KEY)
-    if not source:
+        rows = _form(fs, as_of)
+    label, load = _source(fs, as_of, upload, rows)
+    if load is None:
         st.write("Upload a caseload, load the example, or enter one case to see its "
                  "deadlines.")
         return
-    label, payload = source
-    columns = known_columns(fs)
-    if isinstance(payload, bytes):
-        load = read_caseload(payload, as_of=as_of, columns=columns)
-    else:
-        load = caseload_from_rows(payload, as_of=as_of, columns=columns)
-    st.subheader(f"Deadlines: {label}")
+    st.subheader("Deadlines: " + md(label), anchor=False)  # a file name is user text
     if st.button("Clear", key="track_clear", help="Forget the caseload on show"):
-        st.session_state.pop(_KEY, None)
+        st.session_state[K_SHOW] = None
+        st.session_state[K_UPLOAD_N] = st.session_state.get(K_UPLOAD_N, 0) + 1
         st.rerun()
     _problems(load)
     if load.fatal or load.dates.empty:
@@ -103,33 +112,75 @@ def _page(fs: FlowSet) -> None:
     _dashboard(fs, load, result)
 
 
-def _upload(fs: FlowSet) -> None:
-    st.write("One row a case: a pseudonymous `case_id` and one column a milestone, dates as "
-             "`2026-01-31` or `31/01/2026`, empty where the step has not happened yet, "
-             "`n/a` where it will not happen for this child. Each date is the step's first, "
-             "except `lac_review`, `cso_review_hearing` and `review_cppm`: the most recent.")
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Template CSV", template_csv(), file_name="caseload-template.csv",
+def _source(fs: FlowSet, as_of: dt.date, upload: Any, rows: list[dict[str, Any]] | None
+            ) -> tuple[str, Caseload | None]:
+    """The caseload on show, read afresh from its widget on every run (never kept)."""
+    given = st.session_state.pop(_KEY, None)
+    if given:
+        label, payload = given
+        if isinstance(payload, bytes):
+            return f"{label}", read_any(payload, as_of=as_of, fs=fs, filename=label)
+        return f"{label}", caseload_from_rows(payload, as_of=as_of, fs=fs,
+                                              columns=known_columns(fs))
+    show = st.session_state.get(K_SHOW)
+    if show == "upload" and upload is not None:
+        sheet = (st.session_state.get("track_sheet") or "").strip() or None
+        return upload.name, read_any(upload.getvalue(), as_of=as_of, fs=fs,
+                                     filename=upload.name, sheet=sheet)
+    if show == "example":
+        return "the fictional example caseload", read_any(example_bytes(), as_of=as_of,
+                                                          fs=fs, filename="example.csv")
+    if show == "form" and rows:
+        return f"case {rows[0]['case_id']}", caseload_from_rows(
+            rows, as_of=as_of, fs=fs, columns=known_columns(fs))
+    return "", None
+
+
+def _on_upload() -> None:
+    st.session_state[K_SHOW] = "upload"
+
+
+def _upload(fs: FlowSet) -> Any:
+    st.write("A CSV file or an Excel workbook (.xlsx), in either of two shapes:")
+    st.markdown(
+        "- **One row a case**: a pseudonymous `case_id` and one column a milestone, named by "
+        "its id (`grounds_hearing`) or its name (Grounds hearing). Dates as `2026-01-31`, "
+        "`31/01/2026` or Excel dates; empty where the step has not happened; `n/a` where it "
+        "will not happen for this child. Each date is the step's first, except "
+        "`lac_review`, `cso_review_hearing` and `review_cppm`: the most recent. Optional: "
+        "`date_of_birth`, and `placement_type` where a rule depends on it.\n"
+        "- **An event log**: columns `case_id`, `step`, `date` (optional `note`), one row "
+        "an event, every LAC review, interim order and review hearing kept, so each "
+        "cycle is checked.")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button("Template (ids)", template_csv(fs), file_name="caseload-template.csv",
                        mime="text/csv", key="track_template")
+    c2.download_button("Template (step names)", template_csv(fs, names=True),
+                       file_name="caseload-template-names.csv", mime="text/csv",
+                       key="track_template_names")
     example = example_bytes()
-    c2.download_button("Example caseload (fictional)", example,
+    c3.download_button("Example caseload (fictional)", example,
                        file_name="example-caseload.csv", mime="text/csv",
                        key="track_example_download", disabled=not example)
-    if c3.button("Load the example", key="track_load_example", disabled=not example):
-        st.session_state[_KEY] = ("the fictional example caseload", example)
+    if c4.button("Load the example", key="track_load_example", disabled=not example):
+        st.session_state[K_SHOW] = "example"
     st.caption("The example is invented: no real child or case is in it.")
-    up = st.file_uploader("Caseload CSV", type=["csv"], key="track_upload",
+    n = st.session_state.get(K_UPLOAD_N, 0)
+    # .xls and .ods are let through so that the reader can say what to do with them.
+    up = st.file_uploader("Caseload (CSV or XLSX)", type=["csv", "xlsx", "xls", "ods"],
+                          key=f"track_upload_{n}", on_change=_on_upload,
                           max_upload_size=MAX_UPLOAD_BYTES // 1_048_576,
-                          help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in "
-                          "memory only.")
-    if up is not None:
-        data = up.getvalue()
-        st.session_state[_KEY] = (f"{up.name}", data)
+                          help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in memory "
+                          "only.")
+    st.text_input("Sheet of a workbook (empty: the first)", key="track_sheet", max_chars=100)
+    return up
 
 
-def _form(fs: FlowSet, as_of: dt.date) -> None:
+def _form(fs: FlowSet, as_of: dt.date) -> list[dict[str, Any]] | None:
+    """The one-case form; its values live in its own widgets only."""
     with st.form("track_one_case", clear_on_submit=False):
-        case_id = st.text_input("Case id (pseudonymous)", value="CASE-1", max_chars=60)
+        case_id = st.text_input("Case id (pseudonymous)", value="CASE-1", max_chars=60,
+                                key="track_case_id")
         st.caption("Leave a date empty where the step has not happened.")
         values: dict[str, dt.date | None] = {}
         names = _step_names(fs)
@@ -145,8 +196,8 @@ def _form(fs: FlowSet, as_of: dt.date) -> None:
                                                help=f"column `{mid}`")
                     values[mid] = v if isinstance(v, dt.date) else None
         if st.form_submit_button("Track this case"):
-            st.session_state[_KEY] = (f"case {case_id}",
-                                      [{"case_id": case_id.strip(), **values}])
+            st.session_state[K_SHOW] = "form"
+    return [{"case_id": (case_id or "").strip(), **values}]
 
 
 def _problems(load: Caseload) -> None:
@@ -158,8 +209,9 @@ def _problems(load: Caseload) -> None:
             st.error(md(str(p)))
         return
     skipped = len(load.skipped_rows)
-    st.warning(f"{len(load.problems)} problem(s) in the input; {skipped} row(s) skipped. "
-               "The other rows are tracked below.", icon="⚠️")
+    st.warning(f"{len(load.problems)} problem(s) in the input; {skipped} row(s) skipped; "
+               f"{load.rows_read} row(s) read. A bad cell loses only itself: the rest of its "
+               "row is tracked, and the deadlines that needed it say so.", icon="⚠️")
     with st.expander("Show the problems (row, line and column)"):
         st.code("\n".join(str(p) for p in load.problems[:500]), language=None,
                 wrap_lines=True)
@@ -169,21 +221,29 @@ def _problems(load: Caseload) -> None:
 
 
 def _step_names(fs: FlowSet) -> dict[str, str]:
-    return {s.id: s.name for f in fs.flows.values() for s in f.steps}
+    return step_names(fs)
 
 
 def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
     counts = result.counts()
-    cols = st.columns(len(STATUSES))
-    for col, s in zip(cols, STATUSES, strict=True):
-        col.metric(STATUS_LABELS[s], counts[s])
-    st.caption(f"{len(load.dates)} case(s) tracked at {result.as_of:%d/%m/%Y}; "
-               f"{counts[WITHHELD]} deadline(s) withheld (dates that contradict the flow's "
-               "order, or a recurring step whose earlier rounds are not recorded).")
+    for row in (STATUSES[:4], STATUSES[4:]):
+        cols = st.columns(4)
+        for col, s in zip(cols, row, strict=False):
+            col.metric(STATUS_LABELS[s], counts[s],
+                       help=("Deadlines whose step has no column (or no event) in your "
+                             "file: the due date is known, whether it was met is not.")
+                       if s == "not_recorded" else None)
+    shape = "event log" if load.format == "long" else "one row a case"
+    st.caption(f"{len(load.dates)} case(s) tracked at {result.as_of:%d/%m/%Y} from "
+               f"{load.rows_read} row(s) ({shape}); {counts[WITHHELD]} deadline(s) not "
+               "counted (dates that contradict the flow's order, a date that could not be "
+               "read, a step the case has gone past, or a recurring step whose earlier "
+               "rounds are not recorded).")
     names = _step_names(fs)
     # Plain text columns for display (the core keeps categoricals for speed).
     items = result.items.astype(dict.fromkeys(
-        ["case_id", "from", "to", "kind", "status", "legal_basis", "withheld_reason"], str))
+        ["case_id", "from", "to", "kind", "status", "legal_basis", "withheld_reason", "note",
+         "provision", "rule_text"], str))
     if items.empty:
         st.write("No deadlines: no dated milestone has a timescale from it.")
         return
@@ -195,7 +255,15 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
     if overdue.empty:
         st.write("Nothing is overdue.")
     else:
-        st.dataframe(_table(overdue), hide_index=True, width="stretch")
+        st.dataframe(_table(overdue), hide_index=True, width="stretch", key="track_overdue")
+    st.markdown("#### Not in your sheet: clocks running on a step with no column")
+    missing = view[view["status"] == "not_recorded"].sort_values("due")
+    if missing.empty:
+        st.write("Every running clock's step has a column.")
+    else:
+        st.dataframe(_table(missing), hide_index=True, width="stretch", key="track_missing")
+        st.caption("'days late' here is how long ago the due date passed. Add the step's "
+                   "column (or its events) to know whether these deadlines were met.")
 
     if len(result.contradictions):
         st.markdown("#### Dates that contradict the flow")
@@ -217,7 +285,11 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
 
     with st.expander("Every deadline"):
         st.dataframe(_table(view), hide_index=True, width="stretch")
-    st.download_button("Download the report (CSV)", report_csv(result),
+    d1, d2 = st.columns(2)
+    d1.download_button("Download the report (Excel)", report_xlsx(load, result, names),
+                       file_name=f"deadlines-{result.as_of.isoformat()}.xlsx", mime=XLSX_MIME,
+                       key="track_report_xlsx")
+    d2.download_button("Download the report (CSV)", report_csv(result),
                        file_name=f"deadlines-{result.as_of.isoformat()}.csv", mime="text/csv",
                        key="track_report")
 
@@ -229,7 +301,8 @@ def _table(view: pd.DataFrame) -> pd.DataFrame:
         "case": view["case_id"].astype(str).map(neutralise),
         "from": view["step_from"], "to": view["step_to"],
         "kind": view["kind"], "due": view["due"].dt.date, "status": view["status"],
-        "days late": view["days_late"], "legal basis": view["legal_basis"]})
+        "days late": view["days_late"], "rule": view["rule_text"],
+        "provision": view["provision"], "note": view["note"]})
 
 
 def _drift_chart(view: pd.DataFrame) -> None:

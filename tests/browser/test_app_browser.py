@@ -32,7 +32,7 @@ def test_map_draws_every_step(guarded_page: tuple[Any, Guard], app: App,
                               artifacts: Path) -> None:
     page, guard = guarded_page
     fid, count, _ = _expected(app)
-    page.goto(f"{app.url}/map?flow={fid}")
+    page.goto(f"{app.url}/map?flow={fid}&view=steps")
     frame = map_frame(page)
     assert frame.evaluate("mapNodeCount()") == count
     assert frame.frame_element().get_attribute("title").startswith("Map of ")
@@ -45,7 +45,7 @@ def test_clicking_a_step_shows_its_details(guarded_page: tuple[Any, Guard], app:
                                            artifacts: Path) -> None:
     page, guard = guarded_page
     fid, _, G = _expected(app)
-    page.goto(f"{app.url}/map?flow={fid}")
+    page.goto(f"{app.url}/map?flow={fid}&view=steps")
     frame = map_frame(page)
     node = sorted(n for n in G if G.nodes[n]["kind"] == "meeting" and
                   not G.nodes[n].get("external"))[0]
@@ -60,7 +60,7 @@ def test_clicking_a_step_shows_its_details(guarded_page: tuple[Any, Guard], app:
 def test_filter_changes_the_drawn_map(guarded_page: tuple[Any, Guard], app: App) -> None:
     page, _ = guarded_page
     fid, count, _ = _expected(app)
-    page.goto(f"{app.url}/map?flow={fid}")
+    page.goto(f"{app.url}/map?flow={fid}&view=steps")
     map_frame(page)
     choose_first_lane(page)
     frame = map_frame(page, not_count=count)

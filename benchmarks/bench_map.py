@@ -1,0 +1,65 @@
+"""The map's layout and print, and its crossings against Graphviz ``dot``.
+
+``map_layout_all_cold_ms``: laying out the whole system in a fresh process state
+(orderings not yet remembered). ``map_layout_all_cached_ms``: the same layout again
+(the app caches it per flow and filter; this is the repeat cost without that cache).
+``map_pdf_all_a1_s`` / ``map_pdf_all_a3_s``: the whole system's printed PDF on one A1
+sheet, and on A3 (one sheet if it fits, else the overview and a page per stage).
+``crossings_<flow>`` and ``dot_crossings_<flow>``: edge crossings of our drawing and of
+``dot`` on the same DAG with boxes of the same size, counted the same way (repeat
+edges left out); ``dot`` figures are -1 when Graphviz is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from explorer.graph import flow_graph  # noqa: E402
+from explorer.io.load import load_flows  # noqa: E402
+from explorer.render import layout as lay  # noqa: E402
+from explorer.render.printing import print_map  # noqa: E402
+
+FLOWS = ("permanence", "care-and-protection", "all")
+
+
+def run() -> dict[str, float]:
+    fs = load_flows()
+    out: dict[str, float] = {}
+    G = flow_graph(fs, "all")
+    lay._ORDER_MEMO.clear()
+    t = time.perf_counter()
+    lay.flow_layout(G, fs.flows)
+    out["map_layout_all_cold_ms"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    lay.flow_layout(G, fs.flows)
+    out["map_layout_all_cached_ms"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    print_map(fs, "all", "pdf", paper="a1")
+    out["map_pdf_all_a1_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    print_map(fs, "all", "pdf", paper="a3")
+    out["map_pdf_all_a3_s"] = time.perf_counter() - t
+    have_dot = shutil.which("dot") is not None
+    for fid in FLOWS:
+        H = flow_graph(fs, fid)
+        key = fid.replace("-", "_")
+        out[f"crossings_{key}"] = float(lay.count_crossings(lay.flow_layout(H, fs.flows)))
+        if have_dot:
+            from benchmarks.dotref import dot_crossings
+
+            out[f"dot_crossings_{key}"] = float(dot_crossings(H)[0])
+        else:
+            out[f"dot_crossings_{key}"] = -1.0
+    return out
+
+
+if __name__ == "__main__":
+    for k, v in run().items():
+        print(f"{k}: {v:.2f}")
