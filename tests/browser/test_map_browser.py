@@ -28,7 +28,7 @@ def small_page(browser: Any) -> Any:
 def test_every_stage_of_the_overview_is_in_the_window(small_page: Any, app: App,
                                                       flow: str) -> None:
     page = small_page
-    page.goto(f"{app.url}/?flow={flow}")
+    page.goto(f"{app.url}/map?flow={flow}")
     cards = page.locator(".stages .stage")
     cards.first.wait_for(timeout=30_000)
     page.wait_for_timeout(500)
@@ -45,7 +45,7 @@ def test_every_stage_of_the_overview_is_in_the_window(small_page: Any, app: App,
 
 def test_clicking_a_stage_opens_its_steps(small_page: Any, app: App) -> None:
     page = small_page
-    page.goto(f"{app.url}/?flow=permanence")
+    page.goto(f"{app.url}/map?flow=permanence")
     page.locator(".stages .stage").nth(1).click()
     frame = map_frame(page)
     assert 0 < frame.evaluate("mapNodeCount()") < 40
@@ -53,7 +53,7 @@ def test_clicking_a_stage_opens_its_steps(small_page: Any, app: App) -> None:
 
 def test_after_fit_no_two_boxes_overlap(guarded_page: tuple[Any, Any], app: App) -> None:
     page, _ = guarded_page
-    page.goto(f"{app.url}/?flow=all&view=steps")
+    page.goto(f"{app.url}/map?flow=all&view=steps")
     frame = map_frame(page)
     frame.click("#zoom-fit")
     boxes = frame.evaluate("""() => { const n = window.mapNetwork;
@@ -68,7 +68,7 @@ def test_after_fit_no_two_boxes_overlap(guarded_page: tuple[Any, Any], app: App)
 def test_arrow_keys_move_the_selection_and_enter_opens_details(
         guarded_page: tuple[Any, Any], app: App) -> None:
     page, _ = guarded_page
-    page.goto(f"{app.url}/?flow=permanence&view=steps")
+    page.goto(f"{app.url}/map?flow=permanence&view=steps")
     frame = map_frame(page)
     frame.focus("#map")
     frame.press("#map", "ArrowDown")
@@ -91,7 +91,7 @@ def test_axe_finds_no_serious_violation(guarded_page: tuple[Any, Any], app: App,
     from axe_playwright_python.sync_playwright import Axe
 
     page, _ = guarded_page
-    page.goto(f"{app.url}/{'' if path == 'map' else path}")
+    page.goto(f"{app.url}/{path}")
     page.locator("h1").first.wait_for(timeout=30_000)
     page.wait_for_timeout(1500)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
