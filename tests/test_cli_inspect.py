@@ -125,7 +125,8 @@ def test_every_commands_help_ends_with_an_example(command: str,
 
 
 @pytest.mark.parametrize("command", ["validate", "steps", "timescale", "routes",
-                                     "critical-path", "simulate"])
+                                     "critical-path", "simulate", "measures", "mine",
+                                     "forecast"])
 def test_the_example_runs_on_the_shipped_flows(command: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     c = next(c for c in COMMANDS if c.name == command)
