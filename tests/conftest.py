@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+import tests.fuzzing  # noqa: F401  (hypothesis profiles: more examples under CI=true)
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from explorer.model.flowset import FlowSet
 

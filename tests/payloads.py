@@ -14,8 +14,16 @@ HREF = 'href="javascript:alert(1)"'
 PAYLOAD = f"{SCRIPT} {IMG} {HREF} [x](javascript:alert(1)) :red[boom] $x$"
 
 
-def xss_flow(source: str = "chsa_2011", flow_id: str = "xss-flow") -> dict[str, Any]:
-    p = PAYLOAD
+#: Markdown that, rendered, would fetch from outside (an image) or make links.
+MD_PAYLOAD = ("![i](https://evil.example/x.png) [l](https://evil.example) "
+              "https://evil.example/bare www.evil.example <https://evil.example/auto>")
+#: What must never appear unescaped in text Streamlit renders as Markdown.
+MD_ACTIVE = ("![", "](", "https://", "www.evil", "<https")
+
+
+def xss_flow(source: str = "chsa_2011", flow_id: str = "xss-flow",
+             payload: str = PAYLOAD) -> dict[str, Any]:
+    p = payload
     lb = [{"source": source, "provision": p, "note": p}]
     return {
         "id": flow_id, "title": p, "jurisdiction": p, "as_of": datetime.date(2026, 11, 22),
@@ -55,6 +63,6 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def xss_flow_yaml(source: str = "chsa_2011") -> bytes:
-    return yaml.dump(xss_flow(source), Dumper=_NoAliases, sort_keys=False,
+def xss_flow_yaml(source: str = "chsa_2011", payload: str = PAYLOAD) -> bytes:
+    return yaml.dump(xss_flow(source, payload=payload), Dumper=_NoAliases, sort_keys=False,
                      allow_unicode=True).encode()

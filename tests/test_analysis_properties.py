@@ -17,9 +17,10 @@ from explorer.analysis.routes import count_routes, routes
 from explorer.analysis.simulate import simulate
 from explorer.analysis.synthetic import flow_yaml, graph_of, synthetic_flow
 from explorer.io.load import load_flows
+from tests.fuzzing import examples
 
 BASE = Path(__file__).parent / "fixtures" / "synthetic"
-SETTINGS = settings(max_examples=40, deadline=None,
+SETTINGS = settings(max_examples=examples(40), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 seeds = st.integers(min_value=0, max_value=10**6)
@@ -53,7 +54,7 @@ def brute_force_routes(P: Prepared, s: str, t: str) -> set[frozenset[str]]:
     return found
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seeds, sizes)
 def test_random_flows_validate(seed: int, size: int) -> None:
     fs = load_flows(BASE, extra={"synthetic.yaml": flow_yaml(synthetic_flow(size, seed))})

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from tests.fuzzing import examples
 
 FLOW_FILES = sorted(p.name for p in DEFAULT_FLOWS_DIR.glob("*.yaml")
                     if p.name not in ("sources.yaml", "glossary.yaml"))
@@ -69,7 +70,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.mark.skipif(not FLOW_FILES, reason="no shipped flows yet")
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mutated_flow_is_loaded_or_reported_never_crashes(base: dict[str, Any],
@@ -94,7 +95,7 @@ def test_mutated_flow_is_loaded_or_reported_never_crashes(base: dict[str, Any],
 
 
 @pytest.mark.skipif(not FLOW_FILES, reason="no shipped flows yet")
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(raw=st.binary(max_size=400))
 def test_random_bytes_are_reported_never_crash(raw: bytes) -> None:
     fs = load_flows(DEFAULT_FLOWS_DIR, extra={"upload.yaml": raw}, check=False)

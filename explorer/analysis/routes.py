@@ -58,6 +58,7 @@ Public API
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -72,7 +73,12 @@ from explorer.model.kinds import GUIDANCE_UPPER, MIN_KINDS, STATUTORY_UPPER, UPP
 from explorer.model.problems import FlowError
 
 DEFAULT_LIMIT = 20
+#: The most routes one call lists (each is measured): more is never needed on a page
+#: and a larger ``--limit`` only burns memory.
+MAX_LIMIT = 100_000
 MAX_UNROLL = 5
+#: An unrolled graph larger than this is refused (a limit per request, never a hang).
+MAX_UNROLLED_STEPS = 20_000
 
 _Key = tuple[str, str]  # ("t", target) or ("p", parallel): which count table
 
@@ -121,11 +127,14 @@ class RouteSet:
     limit: int
     unroll: int
     truncated: bool = field(default=False)
+    #: True when listing stopped at the time budget (``count`` is exact all the same).
+    timed_out: bool = field(default=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"from": self.source, "to": list(self.targets), "count": self.count,
                 "counts": dict(self.counts), "listed": len(self.routes),
-                "truncated": self.truncated, "limit": self.limit, "unroll": self.unroll,
+                "truncated": self.truncated, "timed_out": self.timed_out,
+                "limit": self.limit, "unroll": self.unroll,
                 "routes": [r.as_dict() for r in self.routes]}
 
     def to_frame(self) -> pd.DataFrame:
@@ -159,7 +168,9 @@ def unroll_repeats(G: nx.DiGraph, times: int) -> nx.DiGraph:
     ``times`` times; copy i of ``u`` leads to copy i+1 of ``v`` and every copy keeps the
     body's exits. Copies are named ``step@i`` and carry ``base=step``. With ``times=0``
     the result is ``G`` without repeat edges. Repeat edges are unrolled one after the
-    other; a cycle nested in another is copied only within the original.
+    other; a cycle nested in another is copied only within the original, so the result
+    has at most ``len(G) * (1 + times * repeats)`` steps (and never more than
+    :data:`MAX_UNROLLED_STEPS`: :class:`FlowError`).
 
     >>> import networkx as nx
     >>> G = nx.DiGraph(timescales=[])
@@ -178,13 +189,20 @@ def unroll_repeats(G: nx.DiGraph, times: int) -> nx.DiGraph:
         H.nodes[n].setdefault("base", n)
     if times == 0:
         return H
+    original = set(H)
     for r, (u, v, data) in enumerate(sorted(G.edges(data=True))):
         if not data.get("repeat"):
             continue
-        body = (nx.descendants(H, v) | {v}) & (nx.ancestors(H, u) | {u})
+        # Only the original steps and edges are copied: copies made for another cycle
+        # stay out, or nested cycles would multiply (6^k steps for k nested at 5 times).
+        body = (nx.descendants(H, v) | {v}) & (nx.ancestors(H, u) | {u}) & original
         # Edges are captured before copying, so no copy ever links back to an earlier one.
         inner = [(a, b, d) for a in body for b, d in H.adj[a].items() if b in body]
-        exits = [(a, b, d) for a in body for b, d in H.adj[a].items() if b not in body]
+        exits = [(a, b, d) for a in body for b, d in H.adj[a].items()
+                 if b not in body and b in original]
+        if len(H) + times * len(body) > MAX_UNROLLED_STEPS:
+            raise FlowError(f"unrolling each repeat cycle {times} time(s) would make more "
+                            f"than {MAX_UNROLLED_STEPS:,} steps; unroll fewer times")
         previous_u = u
         for i in range(1, times + 1):
             name = {b: _fresh(H, f"{b}@{i}", r) for b in body}
@@ -347,19 +365,24 @@ def count_routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
 
 
 def routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
-           limit: int = DEFAULT_LIMIT, unroll: int = 0) -> RouteSet:
+           limit: int = DEFAULT_LIMIT, unroll: int = 0,
+           time_budget_s: float | None = None) -> RouteSet:
     """The routes from ``source`` to ``targets``, counted exactly and listed up to ``limit``.
 
     With several targets the listing takes routes to each in turn. Raises
-    :class:`FlowError` for an unknown step or a target that cannot be reached.
+    :class:`FlowError` for an unknown step or a target that cannot be reached, or
+    for a ``limit`` above :data:`MAX_LIMIT`. With ``time_budget_s`` listing stops once
+    that many seconds have passed (``timed_out``; the count stays exact): a server
+    answers within its budget whatever the graph.
 
     >>> from explorer.analysis.synthetic import diamond_graph
     >>> rs = routes(diamond_graph(), "s", "end", limit=1)
     >>> rs.count, len(rs.routes), rs.truncated
     (2, 1, True)
     """
-    if limit < 0:
-        raise FlowError(f"limit must be 0 or more, got {limit}")
+    if not 0 <= limit <= MAX_LIMIT:
+        raise FlowError(f"limit must be between 0 and {MAX_LIMIT:,}, got {limit:,}")
+    deadline = None if time_budget_s is None else time.monotonic() + time_budget_s
     P, s, ts = _setup(G, source, targets, unroll)
     counter = _Counts(P)
     per = {t: counter.table(("t", t)).get(s, 0) for t in ts}
@@ -372,9 +395,13 @@ def routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
     listed: list[Route] = []
     ctx = RouteContext(P) if limit else None
     iters = [_route_iter(P, counter, s, t, per[t], ctx) for t in ts if per[t] > 0 and ctx]
-    while iters and len(listed) < limit:
+    timed_out = False
+    while iters and len(listed) < limit and not timed_out:
         for it in list(iters):
             if len(listed) >= limit:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                timed_out = True
                 break
             r = next(it, None)
             if r is None:
@@ -383,7 +410,7 @@ def routes(G: nx.DiGraph, source: str, targets: str | Iterable[str], *,
                 listed.append(r)
     return RouteSet(source=P.base(s), targets=tuple(P.base(t) for t in ts), count=total,
                     counts={P.base(t): c for t, c in per.items()}, routes=listed, limit=limit,
-                    unroll=unroll, truncated=len(listed) < total)
+                    unroll=unroll, truncated=len(listed) < total, timed_out=timed_out)
 
 
 def _route_iter(P: Prepared, counter: _Counts, s: str, t: str, n: int,

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status (0 ok, 1 problems found, 2 error)."""
+    _ensure_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -87,6 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+
+
+def _ensure_streams() -> None:
+    # Started with stdout or stderr closed (``cmd >&-``), Python sets them to None and
+    # the first print fails with a traceback: what would be written there is dropped,
+    # and the exit status still tells the result.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def _silence_stdout() -> None:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR
 from explorer.cases.tracking import MAX_UPLOAD_BYTES, to_json, track_caseload
 from explorer.cli.common import Command, UsageError, load_valid
 from explorer.model.kinds import STATUSES, WITHHELD
@@ -26,9 +27,14 @@ from explorer.model.kinds import STATUSES, WITHHELD
 def _date(text: str) -> dt.date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # The working-day calendar covers these years only; say so, never a traceback.
+            raise argparse.ArgumentTypeError(f"'{text}' is outside the years the calendar "
+                                             f"covers ({FIRST_YEAR} to {LAST_YEAR})")
+        return day
     raise argparse.ArgumentTypeError(f"'{text}' is not a date: use 2026-11-22 or 22/11/2026")
 
 

@@ -59,41 +59,58 @@ def load_flows(folder: str | Path = DEFAULT_FLOWS_DIR, *, extra: dict[str, bytes
     for name, raw in (extra or {}).items():
         docs.append(read_yaml_bytes(raw, name))
     for doc in docs:
-        fs.problems.extend(doc.problems)
-        if doc.problems and _fatal(doc):
-            continue
-        base = Path(doc.path).name
-        if base == SOURCES_FILE:
-            sources = _validate(Sources, doc, fs.problems)
-            if sources is not None:
-                fs.sources.update({s.id: s for s in sources.sources})
-        elif base == GLOSSARY_FILE:
-            glossary = _validate(Glossary, doc, fs.problems)
-            if glossary is not None:
-                fs.glossary.extend(glossary.terms)
-        else:
-            flow = _validate(Flow, doc, fs.problems)
-            if flow is None:
-                if check:  # every problem at once: a bad unit must not hide a misspelt step
-                    from explorer.io.checks import raw_reference_problems
-
-                    fs.problems.extend(raw_reference_problems(doc))
-                continue
-            if flow.id in fs.flows:
-                line, col = doc.locate(("id",))
-                first = fs.documents[flow.id].path
-                fs.problems.append(Problem(doc.path, line, col,
-                                           f"duplicate flow id '{flow.id}' (also in {first})",
-                                           "give each flow its own id", code="duplicate_id"))
-                continue
-            fs.flows[flow.id] = flow
-            fs.documents[flow.id] = doc
+        try:
+            _add_document(fs, doc, check)
+        except Exception as exc:  # a bug of ours: that file is lost, never the others
+            fs.problems.append(_internal(doc.path, exc))
     if check:
         from explorer.io.checks import check_flowset
 
-        fs.problems.extend(check_flowset(fs, folder))
+        try:
+            fs.problems.extend(check_flowset(fs, folder))
+        except Exception as exc:  # the same: the flows stay usable, the failure is said
+            fs.problems.append(_internal(str(folder), exc))
     fs.problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     return fs
+
+
+def _internal(path: str, exc: Exception) -> Problem:
+    return Problem(path, 1, 1, f"could not be checked ({type(exc).__name__}: "
+                   f"{str(exc)[:200]})", "this is a fault in Permanence Explorer, not "
+                   "necessarily in the file: please report it", code="internal")
+
+
+def _add_document(fs: FlowSet, doc: SourceDocument, check: bool = True) -> None:
+    """Validate one read document and add what it holds to ``fs``."""
+    fs.problems.extend(doc.problems)
+    if doc.problems and _fatal(doc):
+        return
+    base = Path(doc.path).name
+    if base == SOURCES_FILE:
+        sources = _validate(Sources, doc, fs.problems)
+        if sources is not None:
+            fs.sources.update({s.id: s for s in sources.sources})
+    elif base == GLOSSARY_FILE:
+        glossary = _validate(Glossary, doc, fs.problems)
+        if glossary is not None:
+            fs.glossary.extend(glossary.terms)
+    else:
+        flow = _validate(Flow, doc, fs.problems)
+        if flow is None:
+            if check:  # every problem at once: a bad unit must not hide a misspelt step
+                from explorer.io.checks import raw_reference_problems
+
+                fs.problems.extend(raw_reference_problems(doc))
+            return
+        if flow.id in fs.flows:
+            line, col = doc.locate(("id",))
+            first = fs.documents[flow.id].path
+            fs.problems.append(Problem(doc.path, line, col,
+                                       f"duplicate flow id '{flow.id}' (also in {first})",
+                                       "give each flow its own id", code="duplicate_id"))
+            return
+        fs.flows[flow.id] = flow
+        fs.documents[flow.id] = doc
 
 
 def load_flow_file(path: str | Path) -> tuple[Flow | None, list[Problem]]:

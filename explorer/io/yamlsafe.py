@@ -15,7 +15,9 @@ schema errors can name the line.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -56,23 +58,65 @@ _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class NotAFlowFile(OSError):
+    """A path that is not a regular file (a pipe, a device, a folder) or is too large."""
+
+
+def read_file_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never blocks, never reads more.
+
+    A FIFO or a device such as ``/dev/zero`` named ``*.yaml`` would hang a plain read (or
+    fill memory): it is opened without blocking and refused by its type. Raises
+    :class:`NotAFlowFile` (an ``OSError``) for those and for a file above ``limit``, and
+    ``OSError`` for a file that cannot be read.
+
+    >>> read_file_bytes("/dev/zero")
+    Traceback (most recent call last):
+    ...
+    explorer.io.yamlsafe.NotAFlowFile: not a regular file (a pipe, device or folder)
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFlowFile("not a regular file (a pipe, device or folder)")
+        if info.st_size > limit:
+            raise NotAFlowFile(_too_large(info.st_size))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # grew while being read
+            raise NotAFlowFile(_too_large(size))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int) -> str:
+    return (f"file is {size / 1_048_576:.1f} MB; a flow file may be at most "
+            f"{MAX_BYTES // 1_048_576} MB")
+
+
 def read_yaml_file(path: str | Path) -> SourceDocument:
     """Read one YAML file safely; problems (never exceptions) say what is wrong and where."""
-    p = Path(path)
     name = str(path)
     try:
-        size = p.stat().st_size
+        raw = read_file_bytes(path)
+    except NotAFlowFile as exc:
+        too_large = str(exc).startswith("file is")
+        return _failed(name, 1, 1, str(exc),
+                       "split the process into several flows linked with "
+                       "'other-flow:step_id'" if too_large else
+                       "only ordinary files belong in a folder of flows",
+                       code="too_large" if too_large else "not_a_file")
     except OSError as exc:
         return _failed(name, 1, 1, f"cannot read file: {exc.strerror or exc}")
-    if size > MAX_BYTES:
-        return _failed(
-            name, 1, 1,
-            f"file is {size / 1_048_576:.1f} MB; a flow file may be at most "
-            f"{MAX_BYTES // 1_048_576} MB",
-            "split the process into several flows linked with 'other-flow:step_id'",
-            code="too_large",
-        )
-    return read_yaml_bytes(p.read_bytes(), name)
+    return read_yaml_bytes(raw, name)
 
 
 def read_yaml_bytes(raw: bytes, name: str) -> SourceDocument:
@@ -162,7 +206,7 @@ def _read_events(text: str, name: str) -> SourceDocument:  # noqa: C901  (one st
     skip = 0
     depth = 0
     building = True
-    failure: Exception | None = None
+    failure: Problem | None = None
     parser = _Loader(text)
     try:
         while True:
@@ -224,10 +268,11 @@ def _read_events(text: str, name: str) -> SourceDocument:  # noqa: C901  (one st
                 if is_scalar:
                     try:
                         value = _scalar_event(event, path, doc)
-                    except Exception as exc:
-                        # A value no constructor accepts (``!!int ''``) raises only if
-                        # the rest of the file parses cleanly, as when composing first.
-                        failure = exc
+                    except _BadScalar as exc:
+                        # A value no constructor accepts (``!!int ''``, 2026-02-31) is
+                        # reported at its line, unless a syntax error later in the file
+                        # wins (as when composing first).
+                        failure = exc.problem
                         building = False
                         continue
                 else:
@@ -274,7 +319,7 @@ def _read_events(text: str, name: str) -> SourceDocument:  # noqa: C901  (one st
     if scan:
         return SourceDocument(name, None, problems=scan)
     if failure is not None:
-        raise failure
+        return SourceDocument(name, None, problems=[failure])
     if root is _NOTHING:
         return _failed(name, 1, 1, "file is empty", code="empty")
     doc.data = root
@@ -320,16 +365,54 @@ def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
     return _STR
 
 
-def _scalar_event(event: ScalarEvent, path: Path_, doc: SourceDocument) -> Any:
+#: What each standard tag is called in a message.
+_TAG_WORDS = {"tag:yaml.org,2002:int": "a whole number", "tag:yaml.org,2002:float": "a number",
+              "tag:yaml.org,2002:bool": "true or false",
+              "tag:yaml.org,2002:timestamp": "a date", "tag:yaml.org,2002:null": "nothing"}
+
+
+def _scalar_tag(event: ScalarEvent) -> str:
     tag = event.tag
-    raw = event.value
     if tag is None or tag == "!":
-        tag = _resolve(raw, event.implicit)
+        tag = _resolve(event.value, event.implicit)
+    # ``=`` (the YAML 1.1 "value" key) and ``<<`` (merge) have no safe constructor: text.
+    return tag if tag in _CONSTRUCTORS else _STR
+
+
+class _BadScalar(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _bad_scalar(event: ScalarEvent, tag: str, exc: Exception, name: str) -> _BadScalar:
+    """Dates that do not exist (2026-02-31), ``!!int ''``, ``!!bool maybe`` and integers
+    longer than Python converts (4,300 digits) all raise inside PyYAML: say which value."""
+    raw = event.value
+    shown = raw if len(raw) <= 40 else raw[:40] + "..."
+    what = _TAG_WORDS.get(tag, tag.replace("tag:yaml.org,2002:", "!!"))
+    reason = str(exc).split(";")[0] if isinstance(exc, ValueError) and str(exc) else ""
+    if tag == "tag:yaml.org,2002:timestamp":
+        hint = "write a real date as YYYY-MM-DD, or quote the value if it is text"
+    elif len(raw) > 1000:
+        hint = "numbers in a flow are short; quote the value if it is text"
+    else:
+        hint = "correct the value, or quote it if it is text"
+    return _BadScalar(Problem(name, *_where(event), f"'{shown}' cannot be read as {what}"
+                              + (f" ({reason})" if reason else ""), hint, code="value"))
+
+
+def _scalar_event(event: ScalarEvent, path: Path_, doc: SourceDocument) -> Any:
+    tag = _scalar_tag(event)
+    raw = event.value
     if tag == _STR:
         return raw  # what construct_yaml_str returns, without building a node
     node = ScalarNode(tag, raw, None, None, event.style)  # marks unused by constructors
-    # Call the constructor directly: construct_object would cache every node for ever.
-    value = _CONSTRUCTORS[tag](_SCALAR_BUILDER, node)
+    try:
+        # Call the constructor directly: construct_object would cache every node for ever.
+        value = _CONSTRUCTORS[tag](_SCALAR_BUILDER, node)
+    except Exception as exc:  # any constructor failure is the author's value, not ours
+        raise _bad_scalar(event, tag, exc, doc.path) from exc
     if not event.style:  # plain, unquoted (None in PyYAML, "" in libyaml): YAML 1.1 traps
         if isinstance(value, bool) and raw.lower() in _YAML11_BOOL_WORDS:
             doc.traps[path] = raw

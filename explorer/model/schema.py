@@ -173,6 +173,16 @@ class Step(Strict):
     confidence: Confidence = "high"
 
 
+def _check_limit(limit: float | None, unit: str | None, wording: str | None) -> None:
+    if limit is not None and unit is None:
+        raise ValueError("a timescale with a limit needs a unit")
+    if limit is None and wording is None:
+        raise ValueError(
+            "a timescale needs a limit and unit, or, where the source sets no number, "
+            "its wording (an unknown number is never invented)"
+        )
+
+
 class Timescale(Strict):
     """A clock on the time from one step to another (the steps need not be adjacent).
 
@@ -211,13 +221,7 @@ class Timescale(Strict):
 
     @model_validator(mode="after")
     def _limit_needs_unit_or_wording(self) -> Timescale:
-        if self.limit is not None and self.unit is None:
-            raise ValueError("a timescale with a limit needs a unit")
-        if self.limit is None and self.wording is None:
-            raise ValueError(
-                "a timescale needs a limit and unit, or, where the source sets no number, "
-                "its wording (an unknown number is never invented)"
-            )
+        _check_limit(self.limit, self.unit, self.wording)
         return self
 
     @property
@@ -286,6 +290,13 @@ class TransitionTimescale(Strict):
     commencement: Text | None = None
     history: Text | None = None
     window: bool = False
+
+    # The same rule as Timescale's: the graph turns this shorthand into a Timescale, and
+    # a shorthand the schema let through must not fail there (with a raw pydantic error).
+    @model_validator(mode="after")
+    def _limit_needs_unit_or_wording(self) -> TransitionTimescale:
+        _check_limit(self.limit, self.unit, self.wording)
+        return self
 
 
 class Transition(Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -11,13 +12,30 @@ from explorer.model import Estimate
 from explorer.model.wording import timescale_label
 from explorer.render.common import edge_timescales, levels
 
+#: Characters XML 1.0 forbids (C0 controls but tab, newline and return; lone surrogates;
+#: U+FFFE and U+FFFF). YAML's double-quoted escapes ("\x01") can put them in a name.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """``value`` with the characters XML 1.0 cannot hold replaced by U+FFFD (text only).
+
+    >>> xml_safe("a\x01b"), xml_safe(3)
+    ('a\ufffdb', 3)
+    """
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: xml_safe(v) for k, v in attrs.items()}
+
 
 def graphml_graph(G: nx.DiGraph) -> nx.DiGraph:
     """A new graph holding only GraphML-friendly values (no lists, models or None)."""
     level = levels(G)
     drift = drift_risks(G)
     H = nx.DiGraph()
-    H.graph["title"] = str(G.graph.get("title") or "")
+    H.graph["title"] = xml_safe(str(G.graph.get("title") or ""))
     H.graph["flow_id"] = str(G.graph.get("flow_id") or "")
     for n in sorted(G.nodes, key=str):
         d = G.nodes[n]
@@ -32,7 +50,7 @@ def graphml_graph(G: nx.DiGraph) -> nx.DiGraph:
         }
         if s.child_and_family:
             attrs["child_and_family"] = s.child_and_family
-        H.add_node(str(n), **attrs)
+        H.add_node(xml_safe(str(n)), **_clean(attrs))
     for u, v in sorted(G.edges, key=lambda e: (str(e[0]), str(e[1]))):
         ed = G.edges[u, v]
         tss = edge_timescales(G, u, v)
@@ -48,7 +66,7 @@ def graphml_graph(G: nx.DiGraph) -> nx.DiGraph:
         share = ed.get("share")
         if share is not None:
             attrs.update(share=share.value, share_basis=share.basis)
-        H.add_edge(str(u), str(v), **attrs)
+        H.add_edge(xml_safe(str(u)), xml_safe(str(v)), **_clean(attrs))
     return H
 
 

@@ -1,20 +1,31 @@
-"""Loading flows for the app, cached by file content (never by path or time)."""
+"""Loading flows for the app, cached by file content (never by path or time).
+
+What is built from the shipped flows is cached once for every session
+(``st.cache_resource``/``st.cache_data``, bounded). An uploaded flow and everything built
+from it live in the uploading session only (:func:`session_cached`): another session can
+never see it, and it is freed with the session.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 import streamlit as st
 
 from explorer.cases.tracking import TrackingPlan, tracking_plan
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
+from explorer.io.yamlsafe import read_file_bytes
 from explorer.model.flowset import FlowSet
 from explorer.render.common import LaneInfo
-from explorer.render.vis import MapOptions, map_data, map_data_json
+
+T = TypeVar("T")
 
 #: Tests and local authorities point the app at another folder of flows with this.
 FLOWS_DIR_ENV = "PERMANENCE_FLOWS_DIR"
@@ -42,9 +53,10 @@ def snapshot(folder: Path | None = None) -> Snapshot:
     if folder.is_dir():
         for p in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
             try:
-                files.append((p.name, p.read_bytes()))
+                # Never a plain read: a FIFO or /dev/zero named *.yaml would hang it.
+                files.append((p.name, read_file_bytes(p)))
             except OSError:
-                continue  # load_flows reports an unreadable file itself
+                continue  # load_flows reports an unreadable or odd file itself
     h = hashlib.sha256(str(folder).encode())
     for name, raw in files:
         h.update(name.encode() + b"\0" + hashlib.sha256(raw).digest())
@@ -63,14 +75,48 @@ def shipped_flowset() -> tuple[FlowSet, str]:
     return _load_folder(snap.folder, snap.digest), snap.digest
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _load_with_upload(base_digest: str, upload_digest: str, name: str,
-                      _base: Snapshot, _upload: bytes, replace: tuple[str, ...]) -> FlowSet:
+def _load_with_upload(_base: Snapshot, name: str, upload: bytes,
+                      replace: tuple[str, ...]) -> FlowSet:
     # The uploaded bytes stay in memory: every shipped file is handed over as bytes
     # too, beside a folder with no YAML, so nothing is written anywhere.
     extra = {fname: raw for fname, raw in _base.files if fname not in replace}
-    extra[name] = _upload
+    extra[name] = upload
     return load_flows(_EMPTY_DIR, extra=extra)
+
+
+# -- what one session computes about its upload (never shared between sessions) ----------
+
+#: Session-state key of the session's own cache (an upload and what is built from it).
+SESSION_CACHE = "_explorer_session_cache"
+#: Entries one session keeps (maps for filters and searches, views, tables); the oldest go.
+SESSION_CACHE_ENTRIES = 24
+
+
+def is_shared(digest: str) -> bool:
+    """True for the shipped flows' digest: what is built from them may be shared by every
+    session. An upload's digest (``base:upload``) is kept in its own session only."""
+    return ":" not in digest
+
+
+def session_cached(kind: str, key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per ``(kind, key)`` in this session, in a small LRU cache in
+    ``st.session_state``: it goes when the session goes, and holds one upload at a time
+    (an entry of another upload digest is dropped when a new one arrives)."""
+    cache: OrderedDict[tuple[object, ...], Any] = st.session_state.setdefault(
+        SESSION_CACHE, OrderedDict())
+    full = (kind, *key)
+    if full in cache:
+        cache.move_to_end(full)
+        return cast(T, cache[full])
+    digest = key[0] if key else None
+    if isinstance(digest, str):
+        for old in [k for k in cache if len(k) > 1 and k[1] != digest]:
+            del cache[old]  # another upload: the session shows one at a time
+    value = build()
+    cache[full] = value
+    while len(cache) > SESSION_CACHE_ENTRIES:
+        cache.popitem(last=False)
+    return value
 
 
 def safe_upload_name(name: str) -> str:
@@ -96,8 +142,10 @@ def flowset_with_upload(name: str, raw: bytes) -> tuple[FlowSet, str]:
     uploaded_id = _peek_id(raw)
     if uploaded_id and uploaded_id in shipped.documents:
         replace.append(Path(shipped.documents[uploaded_id].path).name)
-    fs = _load_with_upload(base.digest, up_digest, name, base, raw, tuple(replace))
-    return fs, f"{base.digest}:{up_digest}"
+    digest = f"{base.digest}:{up_digest}"
+    fs = session_cached("flows", (digest, name, tuple(replace)),
+                        lambda: _load_with_upload(base, name, raw, tuple(replace)))
+    return fs, digest
 
 
 def _peek_id(raw: bytes) -> str | None:
@@ -107,18 +155,6 @@ def _peek_id(raw: bytes) -> str | None:
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
         return doc.data["id"]
     return None
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
-                    tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                    show_clocks: bool, _fs: FlowSet) -> str:
-    """The map data for a flow and options; keyed on the flows' digest, not the object."""
-    opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
-                      tags=None if tags is None else frozenset(tags), search=search,
-                      route=route, show_clocks=show_clocks, standalone=False)
-    # map_data reads the graph only, so the cached one serves.
-    return map_data_json(map_data(cached_view(digest, flow_id, _fs).G, _fs.flows, opts))
 
 
 @dataclass(frozen=True)
@@ -141,19 +177,30 @@ class FlowView:
     by_name: tuple[str, ...]
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def cached_view(digest: str, flow_id: str, _fs: FlowSet) -> FlowView:
+def cached_view(digest: str, flow_id: str, fs: FlowSet) -> FlowView:
     """The graph of ``flow_id`` and its look-ups; keyed on the flows' digest, not the object.
 
     Building the whole-system graph, its lanes and its left-to-right order costs tens
-    of milliseconds: once per content, not on every widget change.
+    of milliseconds: once per content, not on every widget change. The shipped flows'
+    views are shared by every session; an upload's stay in its own session.
     """
+    if is_shared(digest):
+        return _shared_view(digest, flow_id, fs)
+    return session_cached("view", (digest, flow_id), lambda: _build_view(fs, flow_id))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared_view(digest: str, flow_id: str, _fs: FlowSet) -> FlowView:
+    return _build_view(_fs, flow_id)
+
+
+def _build_view(fs: FlowSet, flow_id: str) -> FlowView:
     from explorer.graph import flow_graph
     from explorer.render.common import graph_lanes
     from explorer.render.outline import step_order
 
-    G = flow_graph(_fs, flow_id)
-    lanes = tuple(graph_lanes(G, _fs.flows))
+    G = flow_graph(fs, flow_id)
+    lanes = tuple(graph_lanes(G, fs.flows))
     used = {G.nodes[n]["lane"] for n in G}
     lane_names = {li.id: li.name for li in lanes if li.id in used}
     tags = tuple(sorted({t for n in G for t in G.nodes[n]["step"].tags}))
@@ -163,14 +210,25 @@ def cached_view(digest: str, flow_id: str, _fs: FlowSet) -> FlowView:
     return FlowView(G, lanes, lane_names, tags, order, names, by_name)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_outline(digest: str, flow_id: str, _fs: FlowSet) -> str:
+def cached_outline(digest: str, flow_id: str, fs: FlowSet) -> str:
     """The outline of a flow as Markdown (text from the flows escaped)."""
+    if is_shared(digest):
+        return _shared_outline(digest, flow_id, fs)
+    return session_cached("outline", (digest, flow_id),
+                          lambda: _outline_md(digest, flow_id, fs))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _shared_outline(digest: str, flow_id: str, _fs: FlowSet) -> str:
+    return _outline_md(digest, flow_id, _fs)
+
+
+def _outline_md(digest: str, flow_id: str, fs: FlowSet) -> str:
     from explorer.render.outline import outline
     from explorer.ui.common import md
 
-    G = cached_view(digest, flow_id, _fs).G
-    return "\n".join(f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, _fs.flows)))
+    G = cached_view(digest, flow_id, fs).G
+    return "\n".join(f"{i + 1}. {md(item.text())}" for i, item in enumerate(outline(G, fs.flows)))
 
 
 def flows_key(fs: FlowSet) -> str:

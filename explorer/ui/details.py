@@ -124,7 +124,7 @@ def render_details(fs: FlowSet, G: nx.DiGraph, node: str, *,
         cols[0].markdown("- " + " · ".join(bits))
         if go_to:
             cols[1].button("Open", key=f"{key}_go_{node}_{v}", on_click=go_to, args=(v,),
-                           help=f"Show the details of {G.nodes[v]['name']}")
+                           help=f"Show the details of {md(G.nodes[v]['name'])}")
     prev = sorted(G.predecessors(node), key=lambda v: str(G.nodes[v]["name"]))
     if prev:
         st.markdown("**Comes after:** " + ", ".join(md(G.nodes[p]["name"]) for p in prev))

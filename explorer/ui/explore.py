@@ -7,7 +7,6 @@ pages never share widgets.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from explorer.analysis.drift import drift_risks
-from explorer.graph import ALL, dag
+from explorer.analysis.routes import routes
+from explorer.graph import ALL
+from explorer.io.tabular import csv_bytes
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
 from explorer.model.wording import timescale_label
@@ -26,7 +27,7 @@ from explorer.render.overview import Overview, overview, overview_json
 from explorer.render.printing import print_map
 from explorer.render.vis import MapOptions, legend_html, map_data, map_data_json
 from explorer.ui.common import flow_label, md, query_param, set_query_params
-from explorer.ui.data import FlowView, cached_outline, cached_view
+from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared, session_cached
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
 
@@ -34,6 +35,10 @@ NO_STEP = ""
 ALL_STAGES = ""
 VIEWS = ("Stages (overview)", "Steps (map)")
 MAX_ROUTES = 12
+#: Seconds a route listing for the highlight may take before it stops (the count is exact).
+ROUTE_BUDGET_S = 2.0
+#: The most steps the map draws at once (vis-network's layout does not finish far above).
+MAX_MAP_STEPS = 1500
 FRAME_HEIGHT = 700
 
 
@@ -178,7 +183,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
             st.caption(f"{len(hits)} step(s) match: shown in bold on the map, others faded.")
             cols = st.columns(min(len(hits), 4))
             for i, n in enumerate(hits[:8]):
-                cols[i % len(cols)].button(names[n], key=f"{k.hit}_{n}", on_click=_go,
+                # A button's label is Markdown: a step name is shown as text.
+                cols[i % len(cols)].button(md(names[n]), key=f"{k.hit}_{n}", on_click=_go,
                                            args=(k, n), help="Show this step's details")
         else:
             st.caption("No step matches that search.")
@@ -189,16 +195,26 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
 
     lanes_key = tuple(sorted(sel_lanes)) if sel_lanes else None
     tags_key = tuple(sorted(sel_tags)) if sel_tags else None
-    data_json = _cached_map_json(digest, flow_id, lanes_key, tags_key, search, route,
-                                 show_clocks, stage_key or None, fs)
+    drawn = _drawn_steps(view, sel_lanes, sel_tags, _stage_steps(ov, stage_key or None))
     title = f"Map of {flow_label(fs, flow_id)}"
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        flow_map(data_json, title=title, key=k.map, selected=selected, height=FRAME_HEIGHT,
-                 map_height=FRAME_HEIGHT - 120, on_click=lambda: _on_map_click(k))
-        # Outside the frame, so it is never cut off, whatever the number of lanes.
-        st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
+        if drawn > MAX_MAP_STEPS:
+            # vis-network never finished laying out a 10,000-step map; the browser tab
+            # hung. Say so and point to what does work at that size.
+            st.warning(f"This view has {drawn:,} steps: the map draws at most "
+                       f"{MAX_MAP_STEPS:,} at once, so it is not drawn. Show only some "
+                       "lanes or tags above to draw part of it, or read the outline and "
+                       "the table of steps below.")
+        else:
+            data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
+                                  show_clocks, stage_key or None, fs)
+            flow_map(data_json, title=title, key=k.map, selected=selected,
+                     height=FRAME_HEIGHT, map_height=FRAME_HEIGHT - 120,
+                     on_click=lambda: _on_map_click(k))
+            # Outside the frame, so it is never cut off, whatever the number of lanes.
+            st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
     with right:
         st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
                      format_func=lambda n: names.get(n, "(choose a step, or click one on "
@@ -215,6 +231,27 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     if deep_links:
         set_query_params(flow=flow_id, step=selected, route=",".join(route) or None,
                          view="steps")
+
+
+def _drawn_steps(view: FlowView, lanes: list[str], tags: list[str],
+                 steps: frozenset[str] | None) -> int:
+    """How many steps the map would draw with these filters (as map_data filters)."""
+    if not lanes and not tags and steps is None:
+        return len(view.order)
+    lane_set, tag_set = set(lanes), set(tags)
+    n = 0
+    for v in view.order:
+        step = view.G.nodes[v]["step"]
+        if ((not lane_set or step.lane in lane_set) and (not tag_set or tag_set & set(step.tags))
+                and (steps is None or v in steps)):
+            n += 1
+    return n
+
+
+def _stage_steps(ov: Overview, stage_key: str | None) -> frozenset[str] | None:
+    if not stage_key:
+        return None
+    return next((frozenset(s.steps) for s in ov.stages if s.key == stage_key), None)
 
 
 def _go(k: Keys, node: str) -> None:
@@ -239,9 +276,27 @@ def _overview_height(ov: Overview) -> int:
     return 40 + rows * 100
 
 
+def _cached_overview(digest: str, flow_id: str, fs: FlowSet) -> Overview:
+    """The stage overview: shared for the shipped flows, kept in the session for an upload."""
+    if is_shared(digest):
+        return _shared_overview(digest, flow_id, fs)
+    return session_cached("overview", (digest, flow_id),
+                          lambda: overview(cached_view(digest, flow_id, fs).G, fs.flows))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _cached_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
+def _shared_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
     return overview(cached_view(digest, flow_id, _fs).G, _fs.flows)
+
+
+def _map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+              tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+              show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+    """The step map's data; an upload's stays in its session (never a shared cache)."""
+    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key)
+    if is_shared(digest):
+        return _cached_map_json(*key, fs)
+    return session_cached("map", key, lambda: _build_map_json(*key, fs))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -249,15 +304,19 @@ def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                      tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
                      show_clocks: bool, stage_key: str | None, _fs: FlowSet) -> str:
     """The step map's data for a flow, filters and stage; keyed on the flows' digest."""
-    steps = None
-    if stage_key:
-        ov = _cached_overview(digest, flow_id, _fs)
-        steps = next((frozenset(s.steps) for s in ov.stages if s.key == stage_key), None)
+    return _build_map_json(digest, flow_id, lanes, tags, search, route, show_clocks,
+                           stage_key, _fs)
+
+
+def _build_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
+                    tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
+                    show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+    steps = _stage_steps(_cached_overview(digest, flow_id, fs), stage_key)
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
                       route=route, show_clocks=show_clocks, standalone=False, steps=steps,
-                      sources=dict(_fs.sources))
-    return map_data_json(map_data(cached_view(digest, flow_id, _fs).G, _fs.flows, opts))
+                      sources=dict(fs.sources))
+    return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 
 def _on_map_click(k: Keys) -> None:
@@ -286,20 +345,45 @@ def _route_controls(view: FlowView, k: Keys) -> tuple[str, ...]:
                           format_func=lambda n: names.get(n, "(choose)")) or NO_STEP
         if not src or not dst or src == dst:
             return ()
-        D = nx.DiGraph(dag(G))
-        paths = list(itertools.islice(nx.all_simple_paths(D, src, dst), MAX_ROUTES * 4))
-        paths.sort(key=lambda p: (len(p), p))
-        paths = paths[:MAX_ROUTES]
+        count, paths, timed_out = _route_choices(view, src, dst)
         if not paths:
-            st.caption("No route leads from the first step to the second.")
+            st.caption("No route leads from the first step to the second."
+                       if not timed_out else
+                       f"Finding routes took longer than {ROUTE_BUDGET_S:g} seconds, so none "
+                       "is highlighted. The Routes page lists and compares routes.")
             return ()
-        labels = [f"Route {i + 1}: {len(p)} steps, via " + ", ".join(names[n] for n in p[1:-1][:4])
+        if count > len(paths):
+            st.caption(f"{count:,} routes lead from the first step to the second; the first "
+                       f"{len(paths)} are offered here. The Routes page lists and compares "
+                       "more." + (" (Listing stopped at its time limit.)" if timed_out
+                                  else ""))
+        # Radio labels are Markdown: step names go in as text.
+        labels = [md(f"Route {i + 1}: {len(p)} steps, via "
+                     + ", ".join(names[n] for n in p[1:-1][:4]))
                   if len(p) > 2 else f"Route {i + 1}: direct" for i, p in enumerate(paths)]
         if st.session_state.get(k.route_pick, 0) not in range(len(paths)):
             st.session_state[k.route_pick] = 0
         pick = st.radio("Which route", range(len(paths)), key=k.route_pick,
                         format_func=lambda i: labels[i])
         return tuple(paths[pick or 0])
+
+
+def _route_choices(view: FlowView, src: str, dst: str
+                   ) -> tuple[int, tuple[tuple[str, ...], ...], bool]:
+    """The number of routes from ``src`` to ``dst``, the first :data:`MAX_ROUTES` (shortest
+    first) and whether listing hit the time budget.
+
+    Counting is the dynamic programme of :mod:`explorer.analysis.routes`, linear in the
+    graph however many routes there are (``all_simple_paths`` held a core for minutes
+    when no route existed); only :data:`MAX_ROUTES` are listed, within
+    :data:`ROUTE_BUDGET_S` seconds.
+    """
+    try:
+        rs = routes(view.G, src, dst, limit=MAX_ROUTES * 4, time_budget_s=ROUTE_BUDGET_S)
+    except FlowError:  # no route (repeat edges left out)
+        return 0, (), False
+    paths = sorted((r.steps for r in rs.routes), key=lambda p: (len(p), p))[:MAX_ROUTES]
+    return rs.count, tuple(paths), rs.timed_out
 
 
 def _outline(fs: FlowSet, digest: str, flow_id: str) -> None:
@@ -324,13 +408,27 @@ def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _table_data(digest: str, flow_id: str, _fs: FlowSet) -> tuple[pd.DataFrame, bytes]:
     # Keyed on the flows' digest like the map: the table and its CSV are built once.
-    view = cached_view(digest, flow_id, _fs)
-    df = steps_table(view.G, _fs, list(view.order))
-    return df, df.to_csv(index=False).encode("utf-8")
+    return _build_table(digest, flow_id, _fs)
+
+
+def _build_table(digest: str, flow_id: str, fs: FlowSet) -> tuple[pd.DataFrame, bytes]:
+    view = cached_view(digest, flow_id, fs)
+    df = steps_table(view.G, fs, list(view.order))
+    # Names such as =HYPERLINK(...) are neutralised like every other download.
+    return df, csv_bytes(df)
+
+
+def table_data(digest: str, flow_id: str, fs: FlowSet) -> tuple[pd.DataFrame, bytes]:
+    """The table of steps and its neutralised CSV: shared for the shipped flows, kept in
+    the session for an upload."""
+    if is_shared(digest):
+        return _table_data(digest, flow_id, fs)
+    return session_cached("table", (digest, flow_id),
+                          lambda: _build_table(digest, flow_id, fs))
 
 
 def _table(fs: FlowSet, digest: str, flow_id: str, k: Keys, order: list[str]) -> None:
-    df, csv = _table_data(digest, flow_id, fs)
+    df, csv = table_data(digest, flow_id, fs)
     G = cached_view(digest, flow_id, fs).G
     st.caption("Select a row to see that step's details beside the map.")
     st.dataframe(df, key=k.table, on_select=lambda: _on_table(k, order),

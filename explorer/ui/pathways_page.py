@@ -194,7 +194,7 @@ def render(fs: FlowSet) -> None:
         for col, (s, f) in zip(cols, quick, strict=True):
             name = fs.flows[f].step(s).name
             col.button(md(name), key=f"pathways_quick_{s}", on_click=_pick, args=(fs, s),
-                       width="stretch", help=f"Show the pathways from the {name}")
+                       width="stretch", help=f"Show the pathways from the {md(name)}")
 
     c1, c2, c3 = st.columns([2, 3, 1])
     flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))

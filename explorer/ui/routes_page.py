@@ -153,13 +153,22 @@ def _init_from_query(options: list[str]) -> None:
         value = query_param(param)
         if value:
             st.session_state[_k(param)] = value
-    route = query_param("route")
-    if route and route.isdigit():
-        st.session_state[_k("route_param")] = int(route)
+    route = _route_number(query_param("route"))
+    if route is not None:
+        st.session_state[_k("route_param")] = route
     compare = query_param("compare")
     if compare:
-        st.session_state[_k("compare_param")] = [int(x) for x in compare.split(",")
-                                                 if x.isdigit()][:MAX_COMPARED]
+        numbers = [_route_number(x) for x in compare.split(",")[:MAX_COMPARED * 4]]
+        st.session_state[_k("compare_param")] = [n for n in numbers
+                                                 if n is not None][:MAX_COMPARED]
+
+
+def _route_number(text: str | None) -> int | None:
+    """A route number from a link, or None: ASCII digits only (``"²".isdigit()`` is True
+    but ``int("²")`` fails) and no longer than a listed route's number can be."""
+    if text and text.isascii() and text.isdecimal() and len(text) <= 4:
+        return int(text)
+    return None
 
 
 def _on_flow_change() -> None:

@@ -16,6 +16,8 @@ from explorer.views.variants import diff_frame, national_of
 TITLE = "Your own flow"
 #: Flows are small; this is far above any real one and below the server's limit.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: The most steps an uploaded flow may have to be explored here (the whole system has ~180).
+MAX_UPLOAD_STEPS = 5000
 
 
 def render(fs: FlowSet) -> None:
@@ -57,6 +59,14 @@ def render(fs: FlowSet) -> None:
     show_problems(others, heading="The shipped flows it was checked against have problems")
     if not uploaded:
         st.info("The file could not be read as a flow, so there is nothing to draw yet.")
+        return
+    steps = len(ufs.flows[uploaded[0]].steps)
+    if steps > MAX_UPLOAD_STEPS:
+        # A limit per session: laying out, outlining and tabulating grow with the steps,
+        # and one upload must not hold a server thread for minutes.
+        st.error(f"{md(up.name)} has {steps:,} steps; the app explores flows of up to "
+                 f"{MAX_UPLOAD_STEPS:,} steps. The command line (permanence-explorer "
+                 "validate, routes, export) works on larger flows.")
         return
     _variant_section(shipped, ufs.flows[uploaded[0]])
     st.session_state.setdefault("upload_flow", uploaded[0])
