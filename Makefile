@@ -16,7 +16,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run streamlit_app.py --server.address localhost --server.port 8501
+	# The launcher keeps Streamlit off the network before its first connection (explorer/ui/offline.py).
+	$(BIN)/python -m explorer.ui.serve --server.address localhost --server.port 8501
 
 test: $(STAMP)
 	$(BIN)/ruff check .
