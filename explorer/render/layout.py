@@ -1182,6 +1182,7 @@ def flow_layout(G: nx.DiGraph, flows: Mapping[str, object], *,
     """The stage-column layout of a flow graph, stages from the flows (``Step.stage``).
 
     The one layout of a flow: the app's step map and the printed sheet both draw it.
+    The result is remembered for the same graph, stages and sheet: treat it as read-only.
     A filtered view is laid out from the induced subgraph, so it has no gaps.
 
     >>> from explorer.io.load import load_flows
@@ -1198,9 +1199,26 @@ def flow_layout(G: nx.DiGraph, flows: Mapping[str, object], *,
         plan = stage_plan(G, flows)  # type: ignore[arg-type]
     stage_of = {n: i for i, s in enumerate(plan) for n in s.steps if n in G}  # type: ignore[attr-defined]
     lanes = graph_lanes(G, flows)  # type: ignore[arg-type]
-    return layered_layout(G, stage_of=stage_of,
-                          lane_of={n: str(G.nodes[n].get("lane", "")) for n in G},
-                          lane_order=[li.id for li in lanes],
-                          stage_titles={i: s.name for i, s in enumerate(plan)},  # type: ignore[attr-defined]
-                          lane_titles={li.id: li.name for li in lanes},
-                          fit=fit, wrap=wrap, font_size=font_size)
+    titles = {i: s.name for i, s in enumerate(plan)}  # type: ignore[attr-defined]
+    # The same graph, stages and sheet give the same layout: remembered (read-only).
+    key = (tuple(sorted((str(n), str(G.nodes[n].get("name")), str(G.nodes[n].get("kind")),
+                         str(G.nodes[n].get("lane")), stage_of.get(n, -1)) for n in G)),
+           tuple(sorted((str(u), str(v), bool(r), _edge_strength(G, u, v))
+                        for u, v, r in G.edges(data="repeat"))),
+           tuple(sorted(titles.items())), tuple(li.id for li in lanes), fit, wrap, font_size)
+    found = _LAYOUT_MEMO.get(key)
+    if found is not None:
+        return found
+    layout = layered_layout(G, stage_of=stage_of,
+                            lane_of={n: str(G.nodes[n].get("lane", "")) for n in G},
+                            lane_order=[li.id for li in lanes], stage_titles=titles,
+                            lane_titles={li.id: li.name for li in lanes},
+                            fit=fit, wrap=wrap, font_size=font_size)
+    if len(_LAYOUT_MEMO) >= 32:
+        _LAYOUT_MEMO.pop(next(iter(_LAYOUT_MEMO)))
+    _LAYOUT_MEMO[key] = layout
+    return layout
+
+
+#: Layouts already computed, by graph, stages and sheet (bounded; oldest dropped first).
+_LAYOUT_MEMO: dict[tuple[object, ...], Layout] = {}
