@@ -25,6 +25,6 @@ USER app
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"
-# As `make run`, but listening on the container's interface: the reverse proxy in front of it
+# As `make run` (the launcher keeps Streamlit from looking up outside addresses), but listening on the container's interface: the reverse proxy in front of it
 # is what users reach (docs/deploy.md).
-CMD ["streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+CMD ["python", "-m", "explorer.ui.serve", "--server.address", "0.0.0.0", "--server.port", "8501"]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench schema validate clean
+.PHONY: run test lint bench schema validate digest format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run streamlit_app.py --server.address localhost --server.port 8501
+	# The launcher keeps Streamlit off the network before its first connection (explorer/ui/offline.py).
+	$(BIN)/python -m explorer.ui.serve --server.address localhost --server.port 8501
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +36,12 @@ validate: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/permanence-explorer schema --out flows/schema
+
+format: $(STAMP)
+	$(BIN)/permanence-explorer format
+
+digest: $(STAMP)
+	$(BIN)/permanence-explorer digest --out docs/flows
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -14,7 +14,8 @@ at start, peak and 2 minutes after phase 1 (``load_rss_*_mb``); and for phase 2 
 2 minutes after and the change in per cent (``track50_rss_*``; goal within 10%).
 
 ``BENCH_LOAD_QUICK=1`` shortens the phases (10 s, 5 sessions, 10 Track sessions, 10 s
-waits) for a smoke run.
+waits) for a smoke run; ``BENCH_LOAD_SESSIONS``, ``BENCH_LOAD_SETTLE_S`` and
+``BENCH_LOAD_TRACK`` set each on its own (figures are then named by the session count).
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from tests.browser.harness import free_port  # noqa: E402
 from tests.wsclient import ProtocolError, Session, widget_id  # noqa: E402
 
 QUICK = os.environ.get("BENCH_LOAD_QUICK") == "1"
-SESSIONS = 5 if QUICK else 20
+SESSIONS = int(os.environ.get("BENCH_LOAD_SESSIONS", 5 if QUICK else 20))
 DURATION_S = 10.0 if QUICK else 60.0
-SETTLE_S = 10.0 if QUICK else 120.0
-TRACK_SESSIONS = 10 if QUICK else 50
+SETTLE_S = float(os.environ.get("BENCH_LOAD_SETTLE_S", 10 if QUICK else 120))
+TRACK_SESSIONS = int(os.environ.get("BENCH_LOAD_TRACK", 10 if QUICK else 50))
 CASELOAD = (ROOT / "examples" / "example-caseload.csv").read_bytes()
 
 

@@ -61,6 +61,7 @@ from explorer.model import (
     Timescale,
     Transition,
 )
+from explorer.render.digest import flow_digest
 from explorer.render.export import export_text
 
 __version__ = "0.2.0"
@@ -94,6 +95,7 @@ __all__ = [
     "earliest_date",
     "events_to_wide",
     "export_text",
+    "flow_digest",
     "flow_graph",
     "flow_order",
     "forecast",

@@ -47,6 +47,19 @@ class FlowCopy:
     def write_text(self, text: str) -> None:
         self.path.write_text(text, encoding="utf-8")
 
+    @staticmethod
+    def exits(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+        """Every transition as written under its step: (path, from-step id, the mapping)."""
+        return [(("steps", i, "next", j), s["id"], t)
+                for i, s in enumerate(data["steps"]) for j, t in enumerate(s.get("next", []))]
+
+    @staticmethod
+    def rules(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+        """Every timescale as written under its step: (path, from-step id, the mapping)."""
+        return [(("steps", i, "timescales", j), s["id"], t)
+                for i, s in enumerate(data["steps"])
+                for j, t in enumerate(s.get("timescales", []))]
+
     def line_of(self, needle: str) -> int:
         """The 1-based line of the first line containing ``needle``."""
         for i, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):

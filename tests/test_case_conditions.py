@@ -17,19 +17,18 @@ def problems_in(fc: FlowCopy) -> list[Problem]:
     return [p for p in load_flows(fc.folder).problems if p.path == str(fc.path)]
 
 
-def timescale_index(data: dict, ts_id: str) -> int:
-    return next(i for i, t in enumerate(data["timescales"]) if t.get("id") == ts_id)
+def rule_at(fc: FlowCopy, data: dict, ts_id: str) -> tuple[tuple, dict]:
+    return next((path, t) for path, _, t in fc.rules(data) if t.get("id") == ts_id)
 
 
 def test_unknown_value_is_reported_at_the_value_with_a_suggestion(flow_copy: FlowCopy) -> None:
     fc = permanence_copy(flow_copy)
     data = fc.data()
-    i = timescale_index(data, "lac_review_1_within_6_weeks")
-    data["timescales"][i]["applies_when_case"] = {"placement_type": ["kinship", "fostr"]}
+    path, ts = rule_at(fc, data, "lac_review_1_within_6_weeks")
+    ts["applies_when_case"] = {"placement_type": ["kinship", "fostr"]}
     fc.write_data(data)
     found = [p for p in problems_in(fc) if "'fostr' is not a value" in p.message]
-    line = read_yaml_file(fc.path).marks[("timescales", i, "applies_when_case",
-                                          "placement_type", 1)][0]
+    line = read_yaml_file(fc.path).marks[(*path, "applies_when_case", "placement_type", 1)][0]
     assert [p.line for p in found] == [line]
     assert found[0].hint == "did you mean 'foster'?"
 
@@ -37,12 +36,11 @@ def test_unknown_value_is_reported_at_the_value_with_a_suggestion(flow_copy: Flo
 def test_unknown_attribute_is_reported_at_its_key(flow_copy: FlowCopy) -> None:
     fc = permanence_copy(flow_copy)
     data = fc.data()
-    i = timescale_index(data, "lac_review_1_short_term_3_months")
-    data["timescales"][i]["applies_when_case"] = {"placement_kind": "short_break_series"}
+    path, ts = rule_at(fc, data, "lac_review_1_short_term_3_months")
+    ts["applies_when_case"] = {"placement_kind": "short_break_series"}
     fc.write_data(data)
     found = [p for p in problems_in(fc) if "unknown case attribute 'placement_kind'" in p.message]
-    line = read_yaml_file(fc.path).marks[("timescales", i, "applies_when_case",
-                                          "placement_kind")][0]
+    line = read_yaml_file(fc.path).marks[(*path, "applies_when_case", "placement_kind")][0]
     assert [p.line for p in found] == [line]
     assert found[0].hint == "did you mean 'placement_type'?"
 
@@ -50,9 +48,9 @@ def test_unknown_attribute_is_reported_at_its_key(flow_copy: FlowCopy) -> None:
 def test_a_condition_on_a_transition_timescale_is_checked_too(flow_copy: FlowCopy) -> None:
     fc = permanence_copy(flow_copy)
     data = fc.data()
-    i = next(i for i, t in enumerate(data["transitions"])
-             if (t["from"], t["to"]) == ("lac_review_1", "lac_review_2"))
-    data["transitions"][i]["timescale"]["applies_when_case"] = {"placement_type": "homme"}
+    _, _, t = next(x for x in fc.exits(data) if (x[1], x[2]["to"]) == ("lac_review_1",
+                                                                        "lac_review_2"))
+    t["timescale"]["applies_when_case"] = {"placement_type": "homme"}
     fc.write_data(data)
     assert any("'homme' is not a value of case attribute 'placement_type'" in p.message
                for p in problems_in(fc))

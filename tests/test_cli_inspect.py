@@ -33,8 +33,8 @@ def variant_folder(tmp: Path) -> Path:
                   text, count=1, flags=re.M)
     text = re.sub(r"^title: .*$", "title: Permanence in our council", text, count=1,
                   flags=re.M)
-    text = text.replace("limit: 28\n    unit: days\n    kind: statutory_max",
-                        "limit: 21\n    unit: days\n    kind: statutory_max", 1)
+    rule = "\n        limit: {}\n        unit: days\n        kind: statutory_max"
+    text = text.replace(rule.format(28), rule.format(21), 1)
     (folder / "permanence-local.yaml").write_text(text, encoding="utf-8")
     return folder
 
@@ -125,7 +125,8 @@ def test_every_commands_help_ends_with_an_example(command: str,
 
 
 @pytest.mark.parametrize("command", ["validate", "steps", "timescale", "routes",
-                                     "critical-path", "simulate"])
+                                     "critical-path", "simulate", "measures", "mine",
+                                     "forecast"])
 def test_the_example_runs_on_the_shipped_flows(command: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     c = next(c for c in COMMANDS if c.name == command)

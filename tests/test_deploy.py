@@ -18,7 +18,7 @@ def _cmd() -> list[str]:
 
 def _make_run() -> list[str]:
     recipe = MAKEFILE.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    (line,) = [ln.strip() for ln in recipe.splitlines() if "streamlit run" in ln]
+    (line,) = [ln.strip() for ln in recipe.splitlines() if "explorer.ui.serve" in ln]
     return line.replace("$(BIN)/", "").split()
 
 
@@ -27,7 +27,7 @@ def _option(argv: list[str], name: str) -> str:
 
 
 def test_the_container_runs_the_same_entry_point_as_make_run() -> None:
-    assert _cmd()[:3] == _make_run()[:3] == ["streamlit", "run", "streamlit_app.py"]
+    assert _cmd()[:3] == _make_run()[:3] == ["python", "-m", "explorer.ui.serve"]
 
 
 def test_the_container_serves_the_port_make_run_serves() -> None:

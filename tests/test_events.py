@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import tracemalloc
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
 
 from explorer.cases.caseload import read_caseload
 from explorer.cases.events import (
@@ -19,6 +22,7 @@ from explorer.cases.events import (
     read_events,
     wide_to_events,
 )
+from explorer.cli import main
 from explorer.io.load import load_flows
 from explorer.model.flowset import FlowSet
 
@@ -231,3 +235,38 @@ def test_xls_and_ods_get_a_clear_message(data: bytes, name: str, words: str) -> 
     load = read_any(data, as_of=D(2026, 3, 1), filename=name)
     assert load.fatal and words in load.problems[0].message
     assert "save it as .xlsx" in load.problems[0].message
+
+
+def test_cli_reads_every_row_after_a_stray_quote_and_exits_1(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    f = tmp_path / "c.csv"
+    f.write_bytes(hundred_cases(3))
+    code = main(["track", str(f), "--as-of", "2026-03-01", "--json",
+                 "--flows", str(FIXTURE)])
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert code == 1 and "row 3 (line 4), column 'case_id'" in err
+    assert data["summary"]["cases"] == 100 and data["summary"]["rows_read"] == 100
+
+
+# -- any bytes: a result or our own problems, never another exception ----------------------
+
+CELLS = hs.sampled_from(["case_id", "step", "date", "note", "ird", "lac_review", "C1", '"',
+                         "2026-01-05", "31/02/2026", "n/a", "", ";", ",", "\n", "\r\n", "=1+1",
+                         "placement_type", "short_term", "date_of_birth", "\x00", "é"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hs.lists(CELLS, max_size=40).map("".join))
+def test_any_text_reads_to_a_caseload_or_problems(text: str) -> None:
+    load = read_any(text.encode("utf-8"), as_of=D(2026, 3, 1), filename="x.csv")
+    assert load.fatal or load.rows_read >= len(load.dates)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.binary(max_size=300))
+def test_any_bytes_read_to_a_caseload_or_problems(data: bytes) -> None:
+    for name in ("x.csv", "x.xlsx"):
+        read_any(data, as_of=D(2026, 3, 1), filename=name)
+        read_events(data, filename=name)

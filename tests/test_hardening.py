@@ -48,7 +48,7 @@ def test_an_equals_sign_is_read_as_text() -> None:
 def test_a_transition_timescale_without_limit_or_wording_is_a_schema_problem(
         flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    data["transitions"][0]["timescale"] = {"kind": "statutory_max", "confidence": "high"}
+    flow_copy.exits(data)[0][2]["timescale"] = {"kind": "statutory_max", "confidence": "high"}
     flow_copy.write_data(data)
     fs = load_flows(flow_copy.folder)
     mine = [p for p in fs.problems if p.path.endswith("care-and-protection.yaml")]

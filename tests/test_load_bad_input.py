@@ -95,7 +95,7 @@ def test_sexagesimal_number_where_text_is_expected_is_an_error(flow_copy: FlowCo
 def test_sexagesimal_number_where_a_number_is_expected_is_an_error(flow_copy: FlowCopy
                                                                     ) -> None:
     data = flow_copy.data()
-    data["timescales"][0]["limit"] = 7777
+    flow_copy.rules(data)[0][2]["limit"] = 7777
     flow_copy.write_data(data)
     flow_copy.write_text(flow_copy.path.read_text().replace("limit: 7777", "limit: 1:30"))
     assert_problem(flow_copy, flow_copy.line_of("limit: 1:30"), "base-60 (sexagesimal) number 90")
@@ -103,7 +103,7 @@ def test_sexagesimal_number_where_a_number_is_expected_is_an_error(flow_copy: Fl
 
 def test_boolean_where_a_number_is_expected_is_an_error(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    data["timescales"][0]["limit"] = 7777
+    flow_copy.rules(data)[0][2]["limit"] = 7777
     flow_copy.write_data(data)
     flow_copy.write_text(flow_copy.path.read_text().replace("limit: 7777", "limit: off"))
     p = assert_problem(flow_copy, flow_copy.line_of("limit: off"), "valid number")
@@ -129,7 +129,7 @@ def test_duplicate_key_in_a_mapping_is_reported(flow_copy: FlowCopy) -> None:
 
 def test_dangling_reference_names_the_missing_step(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    data["transitions"][0]["to"] = "grounds_hearnig"
+    flow_copy.exits(data)[0][2]["to"] = "grounds_hearnig"
     flow_copy.write_data(data)
     p = assert_problem(flow_copy, flow_copy.line_of("to: grounds_hearnig"),
                        "unknown step 'grounds_hearnig'")
@@ -138,7 +138,7 @@ def test_dangling_reference_names_the_missing_step(flow_copy: FlowCopy) -> None:
 
 def test_link_to_a_step_missing_from_another_flow_is_reported(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    data["transitions"][0]["to"] = "permanence:no_such_step"
+    flow_copy.exits(data)[0][2]["to"] = "permanence:no_such_step"
     flow_copy.write_data(data)
     assert_problem(flow_copy, flow_copy.line_of("to: permanence:no_such_step"),
                    "flow 'permanence' has no step 'no_such_step'")
@@ -147,27 +147,29 @@ def test_link_to_a_step_missing_from_another_flow_is_reported(flow_copy: FlowCop
 def test_cycle_without_repeat_edge_names_the_cycle(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
     kinds = {s["id"]: s["kind"] for s in data["steps"]}
-    edge = next(t for t in data["transitions"] if not t.get("repeat")
-                and ":" not in t["to"] and kinds[t["to"]] not in ("outcome", "join")
-                and kinds[t["from"]] not in ("parallel", "join"))
-    data["transitions"].append({"from": edge["to"], "to": edge["from"]})
+    _, a, edge = next((path, a, t) for path, a, t in flow_copy.exits(data)
+                      if not t.get("repeat") and ":" not in t["to"]
+                      and kinds[t["to"]] not in ("outcome", "join")
+                      and kinds[a] not in ("parallel", "join"))
+    b = edge["to"]
+    back = next(s for s in data["steps"] if s["id"] == b)
+    back.setdefault("next", []).append({"to": a})
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy) if "cycle without a repeat edge" in p.message]
     assert found, problems_in(flow_copy)
-    assert edge["from"] in found[0].message and edge["to"] in found[0].message
+    assert a in found[0].message and b in found[0].message
     # It points at a transition of the cycle: one of the two edges between the pair.
-    lines = {line_of_value(flow_copy, "transitions", i)
-             for i, t in enumerate(data["transitions"])
-             if {t["from"], t["to"]} == {edge["from"], edge["to"]}}
+    lines = {line_of_value(flow_copy, *path) for path, x, t in flow_copy.exits(data)
+             if {x, t["to"]} == {a, b}}
     assert found[0].line in lines
 
 
 def test_decision_with_one_exit_is_reported_at_the_decision(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
     decision = first_decision(data)
-    exits = [t for t in data["transitions"] if t["from"] == decision]
-    keep = exits[0]
-    data["transitions"] = [t for t in data["transitions"] if t["from"] != decision or t is keep]
+    step = next(s for s in data["steps"] if s["id"] == decision)
+    keep = step["next"][0]
+    step["next"] = [keep]
     keep.pop("share", None)
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy) if f"decision '{decision}' has 1 exit" in p.message]
@@ -178,33 +180,32 @@ def test_decision_with_one_exit_is_reported_at_the_decision(flow_copy: FlowCopy)
 def test_shares_that_do_not_sum_to_one_are_reported(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
     decision = first_decision(data)
-    for t in data["transitions"]:
-        if t["from"] == decision:
+    for _, a, t in flow_copy.exits(data):
+        if a == decision:
             t["share"] = {"value": 0.2, "basis": "illustrative"}
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy)
              if f"shares out of decision '{decision}' sum to" in p.message]
-    first_exit = next(i for i, t in enumerate(data["transitions"]) if t["from"] == decision)
-    assert found and found[0].line == line_of_value(flow_copy, "transitions", first_exit,
-                                                    "share")
+    first_exit = next(path for path, a, _ in flow_copy.exits(data) if a == decision)
+    assert found and found[0].line == line_of_value(flow_copy, *first_exit, "share")
 
 
 def test_unknown_unit_lists_the_known_units(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    data["timescales"][0]["unit"] = "fortnights"
+    flow_copy.rules(data)[0][2]["unit"] = "fortnights"
     flow_copy.write_data(data)
     assert_problem(flow_copy, flow_copy.line_of("unit: fortnights"), "working_days")
 
 
 def test_statutory_timescale_without_legal_basis_is_reported(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
-    ts = next(t for t in data["timescales"] if t["kind"].startswith("statutory"))
+    path, _, ts = next((p, a, t) for p, a, t in flow_copy.rules(data)
+                       if t["kind"].startswith("statutory"))
     ts["legal_basis"] = []
     ts["consequence"] = "NO_BASIS_SENTINEL"
     flow_copy.write_data(data)
     found = [p for p in problems_in(flow_copy) if "has no legal basis" in p.message]
-    index = data["timescales"].index(ts)
-    assert found and found[0].line == line_of_value(flow_copy, "timescales", index, "kind")
+    assert found and found[0].line == line_of_value(flow_copy, *path, "kind")
 
 
 def test_python_object_tag_is_refused(flow_copy: FlowCopy) -> None:
@@ -242,7 +243,7 @@ def test_all_problems_are_reported_at_once(flow_copy: FlowCopy) -> None:
     data = flow_copy.data()
     data["steps"][1]["nmae"] = "x"
     data["steps"][2]["kind"] = "meting"
-    data["timescales"][0]["unit"] = "fortnights"
+    flow_copy.rules(data)[0][2]["unit"] = "fortnights"
     flow_copy.write_data(data)
     assert len(problems_in(flow_copy)) >= 3
 

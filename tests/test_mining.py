@@ -138,3 +138,21 @@ def test_the_observed_map_colours_a_transition_by_its_median_against_the_limit(
     assert row["against_limit"] == expected
     assert "6 weeks" in row["limit_text"]
     assert set(steps["step"]) >= {PL, R1}
+
+
+def test_the_package_never_imports_pm4py() -> None:
+    # pm4py is AGPL-3.0: a benchmark-only extra, never a runtime dependency.
+    import ast
+    from pathlib import Path
+
+    import explorer
+
+    root = Path(explorer.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "pm4py" or n.startswith("pm4py.") for n in names):
+                offenders.append(str(path.relative_to(root)))
+    assert offenders == []

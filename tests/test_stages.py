@@ -131,11 +131,11 @@ def test_transition_back_to_an_earlier_stage_is_reported_at_the_transition(
     index = next(i for i, s in enumerate(data["steps"]) if s["id"] == "ird")
     data["steps"][index]["stage"] = "supervision_and_review"
     flow_copy.write_data(data)
-    t_index = next(i for i, t in enumerate(data["transitions"])
-                   if t["from"] == "ird" and t["to"] == "ird_decision")
+    t_path = next(path for path, a, t in flow_copy.exits(data)
+                  if a == "ird" and t["to"] == "ird_decision")
     found = [p for p in only(problems_in(flow_copy), "stage_order")
              if "ird -> ird_decision" in p.message]
-    assert [p.line for p in found] == [line_of_value(flow_copy, "transitions", t_index, "to")]
+    assert [p.line for p in found] == [line_of_value(flow_copy, *t_path, "to")]
     assert ("from stage 'Supervision and review' to the earlier stage 'Concern and "
             "investigation'") in found[0].message
 
@@ -173,10 +173,9 @@ def test_stage_named_in_a_flow_without_stages_is_unknown(flow_copy: FlowCopy) ->
 def test_link_back_to_an_earlier_flow_is_reported_at_the_link(flow_copy: FlowCopy) -> None:
     perm = FlowCopy(flow_copy.folder, flow_copy.folder / "permanence.yaml")
     data = perm.data()
-    data["transitions"].append({"from": "long_term_care_cso",
-                                "to": "care-and-protection:referral_to_reporter"})
+    i = next(i for i, s in enumerate(data["steps"]) if s["id"] == "long_term_care_cso")
+    data["steps"][i]["next"] = [{"to": "care-and-protection:referral_to_reporter"}]
     perm.write_data(data)
     found = only(problems_in(perm), "flow_order")
-    assert [p.line for p in found] == [
-        line_of_value(perm, "transitions", len(data["transitions"]) - 1, "to")]
+    assert [p.line for p in found] == [line_of_value(perm, "steps", i, "next", 0, "to")]
     assert "which links back to flow 'permanence'" in found[0].message

@@ -81,7 +81,7 @@ def test_not_recorded_is_counted_and_printed_by_the_cli_text(tmp_path: Path,
     assert main(["track", str(f), "--as-of", "2026-12-01"]) == 0
     out = capsys.readouterr().out
     assert "not_recorded placement -> lac_review_1: due 2025-07-14, 505 day(s) ago" in out
-    assert "not_recorded: the sheet has no column" in out
+    assert "not_recorded: the file has no column or event" in out
 
 
 def test_missing_from_column_where_the_to_date_shows_the_clock_ran(fixture: FlowSet) -> None:

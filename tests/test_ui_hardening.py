@@ -246,3 +246,26 @@ def test_an_upload_above_the_step_limit_is_refused_with_a_message(
     at.run()
     assert any("explores flows of up to 3 steps" in e.value for e in at.error)
     assert not at.get("bidi_component")
+
+
+# -- item 6: one bad file in the flows folder loses only itself, in the app -----------------
+
+
+@pytest.mark.parametrize("bad", ["as_of: 2026-02-31", "title: =\nx: !!bool maybe",
+                                 "x: !!int ''", "x: " + "9" * 4301])
+def test_a_flow_file_yaml_cannot_read_leaves_every_page_working(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    import shutil
+
+    folder = tmp_path / "flows"
+    shutil.copytree(TRACK, folder)
+    path = folder / "permanence.yaml"
+    path.write_text(path.read_text().replace("as_of: ", bad + "\nold_as_of: ", 1))
+    monkeypatch.setenv(FLOWS_DIR_ENV, str(folder))
+    for module in ("explorer.ui.map_page", "explorer.ui.routes_page"):
+        at = page(module).run()
+        assert not at.exception, at.exception
+        assert not [e.value for e in at.error if "could not be loaded" in e.value]
+    at = page("explorer.ui.map_page").run()
+    assert "permanence.yaml:" in "\n".join(c.value for c in at.code)
+    assert at.selectbox(key="map_flow").options == ["Child care and protection (test fixture)"]

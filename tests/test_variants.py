@@ -24,8 +24,10 @@ def variant_text(*, variant_of: bool = True, new_limit: int = 21) -> str:
     text = re.sub(r"^id: permanence\s*$", head, text, count=1, flags=re.M)
     text = re.sub(r"^title: .*$", "title: Permanence in our council", text, count=1,
                   flags=re.M)
-    return text.replace("limit: 28\n    unit: days\n    kind: statutory_max",
-                        f"limit: {new_limit}\n    unit: days\n    kind: statutory_max", 1)
+    # The first 28-day statutory maximum written as a rule under its step (not on a
+    # transition, which the diff counts as a transition change).
+    rule = "\n        limit: {}\n        unit: days\n        kind: statutory_max"
+    return text.replace(rule.format(28), rule.format(new_limit), 1)
 
 
 @pytest.fixture
@@ -73,7 +75,7 @@ def test_a_bad_unit_does_not_hide_a_misspelt_step(tmp_path: Path) -> None:
     folder = tmp_path / "flows"
     shutil.copytree(DEFAULT_FLOWS_DIR, folder, ignore=shutil.ignore_patterns("schema"))
     text = variant_text().replace("unit: days", "unit: fortnights", 1)
-    text = text.replace("  - from: looked_after\n", "  - from: lookd_after\n", 1)
+    text = text.replace("- to: looked_after_basis\n", "- to: lookd_after\n", 1)
     assert "lookd_after" in text
     (folder / "permanence-local.yaml").write_text(text, encoding="utf-8")
     mine = [p for p in load_flows(folder).problems if p.path.endswith("permanence-local.yaml")]

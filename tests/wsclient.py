@@ -13,6 +13,7 @@ process while the server runs apart.
 from __future__ import annotations
 
 import http.client
+import re
 import time
 import urllib.request
 import uuid
@@ -155,10 +156,12 @@ class Session:
 
 
 def widget_id(run: Run, kinds: Iterable[str], key: str) -> str:
-    """The id of the widget made with ``key`` (Streamlit puts the user key in the id)."""
+    """The id of the widget made with ``key``, or with ``key`` and a number (``key_0``, as a
+    page that renews a widget names it); Streamlit puts the user key at the id's end."""
+    pattern = re.compile(rf"-{re.escape(key)}(_\d+)?$")
     for kind in kinds:
         for w in run.widgets(kind):
-            if w.id.endswith(f"-{key}") or w.id.endswith(key):
+            if pattern.search(w.id):
                 return str(w.id)
     raise ProtocolError(f"no widget with key {key!r}")
 

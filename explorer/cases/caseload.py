@@ -50,8 +50,12 @@ from explorer.cases.inputs import MAX_COLUMNS, MAX_ROWS, InputProblem, Table
 from explorer.model.flowset import FlowSet
 from explorer.model.milestones import ALL_MILESTONES
 
-#: The largest caseload file accepted (bytes). The app's upload limit matches it.
+#: The largest caseload file accepted from an upload (bytes). The app's upload limit
+#: matches it.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The largest file the command line reads (a management-information export of a
+#: whole authority's events can be tens of megabytes).
+MAX_FILE_BYTES = 64 * 1024 * 1024
 CASE_ID = "case_id"
 DATE_OF_BIRTH = "date_of_birth"
 DATE_HELP = "write dates as 2026-01-31 or 31/01/2026, or n/a for a step that will not happen"
@@ -264,6 +268,7 @@ def file_kind(data: bytes, filename: str = "") -> str:
     return "csv"
 
 
+@quiet_gc()
 def read_table(data: bytes | str, *, filename: str = "caseload.csv", sheet: str | None = None,
                max_bytes: int = MAX_UPLOAD_BYTES, multiline_columns: Collection[str] = ()
                ) -> Table:
@@ -322,6 +327,8 @@ def read_csv_text(data: bytes, *, multiline_columns: Collection[str] = ()) -> Ta
                             "columns) and one row a case")
     first = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    if '"' not in text and "\x00" not in text and "\r" not in text.replace("\r\n", ""):
+        return _plain_csv(text, delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     spans: list[tuple[int, int, list[str]]] = []
     problems: list[InputProblem] = []
@@ -387,10 +394,32 @@ def read_csv_text(data: bytes, *, multiline_columns: Collection[str] = ()) -> Ta
     return Table(header, header_line, records, problems)
 
 
+def _plain_csv(text: str, delimiter: str) -> Table:
+    """The fast path for a file with no quote at all: each line is one record."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    problems: list[InputProblem] = []
+    if len(lines) > MAX_ROWS + 1:
+        problems.append(InputProblem(f"the file has more than {MAX_ROWS:,} rows: only the "
+                                     f"first {MAX_ROWS:,} are read; split it",
+                                     line=MAX_ROWS + 2))
+        lines = lines[: MAX_ROWS + 1]
+    rows = list(csv.reader([ln.rstrip("\r") for ln in lines], delimiter=delimiter))
+    start = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if start is None:
+        return Table([], 0, [], [*problems, InputProblem(
+            "the file has no header row: only empty cells were found. The first row names "
+            "the columns (case_id and the milestones)", fatal=True)])
+    records = list(zip(range(start + 2, len(rows) + 1), rows[start + 1:], strict=True))
+    return Table(rows[start], start + 1, records, problems)
+
+
 def _plain(line: str, delimiter: str) -> list[str]:
     """One line split at the delimiter with quotes taken as text (the recovery path)."""
-    return next(csv.reader([line.rstrip("\r")], delimiter=delimiter,
-                           quoting=csv.QUOTE_NONE), [])
+    # A plain split: quotes are text here, and a stray carriage return or NUL in the line
+    # (which the csv module refuses) stays in its cell.
+    return line.rstrip("\r").split(delimiter)
 
 
 def _resplit(lines: list[str], start: int, end: int, delimiter: str
@@ -604,6 +633,22 @@ def _resolve_header(header: list[str], header_line: int, records: list[tuple[int
     return use
 
 
+def rows_for_lines(problems: list[InputProblem], line_no: np.ndarray) -> list[InputProblem]:
+    """The data row of each problem the reader found knowing only its line (a stray
+    quote); ``line_no`` holds each record's line, in order."""
+    if not any(p.row is None and p.line is not None for p in problems):
+        return problems
+    out = []
+    for p in problems:
+        if p.row is None and p.line is not None:
+            k = int(np.searchsorted(line_no, p.line))
+            if k < len(line_no) and line_no[k] == p.line:
+                p = InputProblem(p.message, row=k + 1, line=p.line, column=p.column,
+                                 case_id=p.case_id, fatal=p.fatal)
+        out.append(p)
+    return out
+
+
 def duplicate_problems(ids: np.ndarray, present: np.ndarray, line_no: np.ndarray
                        ) -> tuple[np.ndarray, list[InputProblem]]:
     """Rows whose case id appears more than once (both are ambiguous), in linear time:
@@ -656,13 +701,9 @@ def build_wide(table: Table, *, as_of: dt.date, columns: Collection[str],
     attr_cols = [c for c in use if c in attrs]
     width = len(header)
     n = len(records)
-    line_no = np.fromiter((line for line, _ in records), dtype=np.int64, count=n)
+    line_no = np.array([line for line, _ in records], dtype=np.int64)
     blank = np.zeros(n, dtype=bool)
-    # The row's line for problems the reader found (a stray quote) that know only the line.
-    row_of_line = {line: k + 1 for k, (line, _) in enumerate(records)}
-    problems = [InputProblem(p.message, row=row_of_line.get(p.line), line=p.line,
-                             column=p.column, case_id=p.case_id, fatal=p.fatal)
-                if p.row is None and p.line in row_of_line else p for p in problems]
+    problems = rows_for_lines(problems, line_no)
     get_cols = [use[c] for c in (CASE_ID, *milestones,
                                  *([DATE_OF_BIRTH] if DATE_OF_BIRTH in use else []),
                                  *attr_cols)]

@@ -444,16 +444,23 @@ class _Items:
         self.parts: dict[str, list[np.ndarray]] = {c: [] for c in self.NAMES}
         self.reasons = ["", "the dates of these steps contradict the flow's order"]
         self.notes = [""]
+        self._codes: dict[tuple[int, str], int] = {}
+
+    def _code(self, table: list[str], which: int, text: str) -> int:
+        key = (which, text)
+        if key not in self._codes:
+            if text in table:  # the two texts every table starts with
+                self._codes[key] = table.index(text)
+            else:
+                table.append(text)
+                self._codes[key] = len(table) - 1
+        return self._codes[key]
 
     def reason(self, text: str) -> int:
-        if text not in self.reasons:
-            self.reasons.append(text)
-        return self.reasons.index(text)
+        return self._code(self.reasons, 0, text)
 
     def note(self, text: str) -> int:
-        if text not in self.notes:
-            self.notes.append(text)
-        return self.notes.index(text)
+        return self._code(self.notes, 1, text)
 
     def add(self, **cols: np.ndarray) -> None:
         n = len(cols["case"])
@@ -617,6 +624,11 @@ class _Tracker:
     def code(self) -> dict[str, int]:
         return self.judge.code
 
+    @property
+    def noun(self) -> str:
+        """What a file lacks when a step is not in it: a column, or (a log) any event."""
+        return "event of" if self.log is not None else "column"
+
     def went_past(self, rule: Rule, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
         """Whether a later step shows each case has gone past the rule's TO step."""
         later = [self.index[c] for c in self.past.get(rule.key, ()) if c in self.index]
@@ -647,11 +659,12 @@ class _Tracker:
             has = ~np.isnat(self.grid[:, fb])
             if has.any():
                 n = int(has.sum())
-                self.out.add(case=self.case_no[has], rule=np.full(n, k), start=np.full(n, _NAT),
-                        end=self.grid[has, fb], due=np.full(n, _NAT),
-                        status=np.full(n, self.code["not_recorded"]),
-                        note=np.full(n, self.out.note(f"the sheet has no column '{rule.from_}', "
-                                                 "where this clock starts")))
+                why = self.out.note(f"the file has no {self.noun} '{rule.from_}', where this "
+                                    "clock starts")
+                self.out.add(case=self.case_no[has], rule=np.full(n, k),
+                             start=np.full(n, _NAT), end=self.grid[has, fb],
+                             due=np.full(n, _NAT), status=np.full(n, self.code["not_recorded"]),
+                             note=np.full(n, why))
             return
         fa = self.index[rule.from_]
         start_all = self.grid[:, fa]
@@ -660,11 +673,11 @@ class _Tracker:
             lost &= ~self.na[:, self.index[rule.to]]
         if lost.any():  # the FROM cell could not be read: say which deadline needed it
             n = int(lost.sum())
+            why = self.out.reason(f"the date in column '{rule.from_}' could not be read (see "
+                                  "the problems)")
             self.out.add(case=self.case_no[lost], rule=np.full(n, k), start=np.full(n, _NAT),
-                    end=np.full(n, _NAT), due=np.full(n, _NAT),
-                    status=np.full(n, self.code[WITHHELD]),
-                    reason=np.full(n, self.out.reason(f"the date in column '{rule.from_}' could "
-                                                 "not be read (see the problems)")))
+                         end=np.full(n, _NAT), due=np.full(n, _NAT),
+                         status=np.full(n, self.code[WITHHELD]), reason=np.full(n, why))
         if not have_to:
             if rule.minimum:
                 self.untracked.append((rule, f"no column '{rule.to}'"))
@@ -683,7 +696,7 @@ class _Tracker:
         else:
             end = self.grid[has, self.index[rule.to]].copy()
             if (rule.from_, rule.to) not in self.checked:
-                # A TO date before FROM is from an earlier round of a self.recurring step.
+                # A TO date before FROM is from an earlier round of a recurring step.
                 end[~np.isnat(end) & (end < start)] = _NAT
         due, status, days_late, days_early, overdue_by = self.judge.of(rule, start, end)
         happened = ~np.isnat(end)
@@ -704,7 +717,7 @@ class _Tracker:
         else:
             status = np.where(rule.minimum, status, self.code["not_recorded"])
             days_late = np.where(overdue_by > 0, overdue_by, 0)
-            note[:] = self.out.note(f"the sheet has no column '{rule.to}': whether it happened "
+            note[:] = self.out.note(f"the file has no {self.noun} '{rule.to}': whether it happened "
                                "in time cannot be told")
         open_ = ~happened & (reason == 0)
         gone = self.went_past(rule, rows, start) & open_
@@ -874,6 +887,7 @@ def _frame(cat: dict[str, np.ndarray], rules: Sequence[Rule], ids: np.ndarray,
     })
 
 
+@quiet_gc()
 def track_caseload(fs: FlowSet, data: bytes | str, *, as_of: dt.date, due_soon_days: int = 14,
                    max_bytes: int = MAX_UPLOAD_BYTES, filename: str = "caseload.csv",
                    sheet: str | None = None) -> tuple[Caseload, TrackResult]:

@@ -29,9 +29,10 @@ COMMANDS: tuple[Command, ...] = (
 EXAMPLES: dict[str, str] = {
     "export": "permanence-explorer export permanence --format html > permanence-map.html",
     "track": "permanence-explorer track examples/example-caseload.csv --as-of 2026-11-22",
-    "measures": "permanence-explorer measures EVENTS.csv --json",
-    "mine": "permanence-explorer mine EVENTS.csv",
-    "forecast": "permanence-explorer forecast EVENTS.csv --case CASE_ID",
+    "measures": "permanence-explorer measures examples/example-events.csv --as-of 2026-01-01",
+    "mine": "permanence-explorer mine examples/example-events.csv --as-of 2026-01-01",
+    "forecast": "permanence-explorer forecast examples/example-events.csv --case "
+                "FICTIONAL-00407 --as-of 2026-01-01",
 }
 
 

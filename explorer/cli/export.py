@@ -11,8 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from explorer.cli.common import Command, load_valid
+from explorer.cli.common import Command, UsageError, emit, load_valid
 from explorer.model.flowset import FlowSet
+from explorer.render.digest import flow_digest, write_digests
 from explorer.render.export import FORMATS, export_text
 from explorer.render.printing import PAPER, PRINT_FORMATS, print_map
 
@@ -70,8 +71,34 @@ def _print(fs: FlowSet, args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_digest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("flow_ids", metavar="FLOW", nargs="*",
+                   help="flow ids (default: every flow)")
+    p.add_argument("--out", metavar="DIR",
+                   help="write DIR/<flow>.md for each flow instead of printing")
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    fs = load_valid(args)
+    ids = list(args.flow_ids) or sorted(fs.flows)
+    for fid in ids:
+        if fid not in fs.flows:
+            raise UsageError(f"unknown flow '{fid}' (flows: {', '.join(sorted(fs.flows))})")
+    if args.out:
+        written = write_digests(fs, Path(args.out), ids)
+        emit(args, {"written": [str(p) for p in written]},
+             "\n".join(f"wrote {p}" for p in written))
+        return 0
+    texts = {fid: flow_digest(fs, fid) for fid in ids}
+    emit(args, {"digests": texts}, "\n".join(texts.values()))
+    return 0
+
+
 #: The commands of this module, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     Command("export", "the flow in another form; html is a self-contained offline map",
             cmd_export, _configure),
+    Command("digest", "a legal digest of each flow (Markdown): stage by stage, each step "
+            "with its rules, kinds, counting, sources and confidence", cmd_digest,
+            _configure_digest, example="permanence-explorer digest --out docs/flows"),
 )

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR
-from explorer.cases.tracking import MAX_UPLOAD_BYTES, to_json, track_caseload
+from explorer.cases.caseload import MAX_FILE_BYTES
+from explorer.cases.tracking import to_json, track_caseload
 from explorer.cli.common import Command, UsageError, load_valid
 from explorer.model.kinds import STATUSES, WITHHELD
 
@@ -63,9 +64,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
+        if size > MAX_FILE_BYTES:
             raise UsageError(f"{path}: the file is {size / 1_048_576:.1f} MB; the limit is "
-                             f"{MAX_UPLOAD_BYTES / 1_048_576:.0f} MB")
+                             f"{MAX_FILE_BYTES / 1_048_576:.0f} MB")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise UsageError(f"{path}: no such file") from exc
@@ -100,8 +101,8 @@ def _text(data: dict[str, Any]) -> str:
     lines.append(f"\n{summary['cases']} case(s) from {summary['rows_read']} row(s): {counts}")
     missing = summary["by_status"].get("not_recorded", 0)
     if missing:
-        lines.append(f"{missing} deadline(s) not_recorded: the sheet has no column for a step "
-                     "whose clock is running; add the column to know whether they were met")
+        lines.append(f"{missing} deadline(s) not_recorded: the file has no column or event "
+                     "for a step whose clock is running; add it to know whether they were met")
     return "\n".join(lines)
 
 
@@ -111,7 +112,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     load, result = track_caseload(fs, _read(path), as_of=as_of,
                                   due_soon_days=args.due_soon_days, filename=path.name,
-                                  sheet=args.sheet)
+                                  sheet=args.sheet, max_bytes=MAX_FILE_BYTES)
     for p in load.problems:
         print(f"{path}: {p}", file=sys.stderr)
     if load.fatal:

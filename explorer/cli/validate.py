@@ -1,4 +1,5 @@
-"""``validate`` and ``schema``: check flow files, and print or write their JSON Schema."""
+"""``validate``, ``schema`` and ``format``: check flow files, print or write their JSON
+Schema, and keep them in the one YAML style."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from explorer.cli.common import Command, UsageError, emit
 from explorer.io.jsonschema import json_schemas, write_schemas
-from explorer.io.load import load_flow_file, load_flows
+from explorer.io.load import GLOSSARY_FILE, SOURCES_FILE, load_flow_file, load_flows
+from explorer.io.yamlformat import format_flow_text
 from explorer.model.problems import Problem
 
 # -- validate ---------------------------------------------------------------------------
@@ -79,10 +81,49 @@ def _schema_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all", action="store_true", help="print all three schemas")
 
 
+# -- format -----------------------------------------------------------------------------
+
+
+def _configure_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", metavar="PATH", nargs="*",
+                   help="flow files (default: every flow in --flows)")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if a file is not in the one style")
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [
+        p for p in sorted(Path(args.flows).glob("*.yaml"))
+        if p.name not in (SOURCES_FILE, GLOSSARY_FILE)]
+    changed = []
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        fs = load_flows(path.parent)
+        mine = [q for q in fs.problems if Path(q.path) == path]
+        if mine:
+            for q in mine:
+                print(q, file=sys.stderr)
+            raise UsageError(f"{path}: fix its problems before formatting it")
+        text = path.read_text(encoding="utf-8")
+        new = format_flow_text(text)
+        if new != text:
+            changed.append(str(path))
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    verb = "would reformat" if args.check else "reformatted"
+    emit(args, {"changed": changed, "check": args.check},
+         "\n".join(f"{verb} {c}" for c in changed) or "ok: every flow is in the one style")
+    return 1 if (changed and args.check) else 0
+
+
 #: The commands of this module, in the order ``--help`` lists them.
 COMMANDS: tuple[Command, ...] = (
     Command("validate", "check flows; each problem as file:line:column: message",
             cmd_validate, _validate_args, example="permanence-explorer validate flows/"),
     Command("schema", "print or write the JSON Schema of the flow files", cmd_schema,
             _schema_args, example="permanence-explorer schema --out flows/schema"),
+    Command("format", "rewrite flow files in the one YAML style (each step with its "
+            "transitions and rules under it); --check only reports", cmd_format,
+            _configure_format, example="permanence-explorer format --check"),
 )

@@ -34,6 +34,7 @@ from explorer.graph import (
     step_id,
     system_flow_ids,
 )
+from explorer.io.layout import flatten_flow_data
 from explorer.model import Flow, Lane, Step
 from explorer.model.document import SourceDocument
 from explorer.model.flowset import FlowSet
@@ -484,6 +485,8 @@ def raw_reference_problems(doc: SourceDocument) -> list[Problem]:
     once. References into another flow (``other-flow:step``) are left to the full checks.
     """
     data = doc.data if isinstance(doc.data, dict) else {}
+    # Transitions and rules written under their steps are read where they were written.
+    data, doc.aliases = flatten_flow_data(data)
     steps = data.get("steps")
     if not isinstance(steps, list):
         return []

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from explorer.io.layout import flatten_flow_data
 from explorer.io.yamlsafe import read_yaml_bytes, read_yaml_file
 from explorer.model.document import SourceDocument
 from explorer.model.flowset import FlowSet
@@ -134,11 +135,14 @@ def _validate(model: type[M], doc: SourceDocument, out: list[Problem]) -> M | No
                            f"{_kind(doc.data)}", "start the file with 'id: ...'",
                            code="type"))
         return None
+    data = doc.data
+    if model is Flow:
+        data, doc.aliases = flatten_flow_data(doc.data)
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            out.append(_problem_from_error(doc, err, model))
+            out.append(_problem_from_error(doc, err, model, data))
         return None
 
 
@@ -147,8 +151,11 @@ def _kind(value: Any) -> str:
             bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel]) -> Problem:
-    data_loc = _data_loc(doc.data, tuple(err["loc"]))
+def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel],
+                        data: Any = None) -> Problem:
+    flat_loc = _data_loc(doc.data if data is None else data, tuple(err["loc"]))
+    # Where it was written: a transition under its step is reported there.
+    data_loc = doc.resolve(flat_loc)
     line, col = doc.locate(data_loc)
     where = _describe_loc(doc.data, data_loc)
     etype = err["type"]
@@ -158,7 +165,9 @@ def _problem_from_error(doc: SourceDocument, err: Any, model: type[BaseModel]) -
     last = str(data_loc[-1]) if data_loc else ""
     if etype == "extra_forbidden" and data_loc:
         line, col = doc.key_marks.get(data_loc, (line, col))
-        allowed = _allowed_keys(model, data_loc)
+        allowed = _allowed_keys(model, data_loc if data_loc == flat_loc else flat_loc)
+        if data_loc != flat_loc and data_loc[:1] == ("steps",):
+            allowed = [k for k in allowed if k != "from"]
         close = difflib.get_close_matches(last, allowed, n=1)
         parent = _describe_loc(doc.data, data_loc[:-1])
         msg = f"unknown key '{last}'" + (f" in {parent}" if parent else "")

@@ -8,6 +8,7 @@ from explorer.model.flowset import FlowSet
 from explorer.model.kinds import (
     BOUNDING_KINDS,
     CONFIDENCE_WORDS,
+    COUNTING_WORDS,
     GUIDANCE_KINDS,
     GUIDANCE_UPPER,
     KIND_WORDS,
@@ -46,7 +47,8 @@ from explorer.model.schema import (
 )
 
 __all__ = [
-    "ALL_MILESTONES", "BOUNDING_KINDS", "CONFIDENCE_WORDS", "GUIDANCE_KINDS", "GUIDANCE_UPPER",
+    "ALL_MILESTONES", "BOUNDING_KINDS", "CONFIDENCE_WORDS", "COUNTING_WORDS", "GUIDANCE_KINDS",
+    "GUIDANCE_UPPER",
     "KIND_WORDS", "MAX_KINDS", "MILESTONES", "MIN_KINDS", "STATUSES", "STATUS_COLOURS",
     "STATUS_LABELS", "STATUS_WORDS", "STATUTORY_KINDS", "STATUTORY_UPPER", "UNIT_DAYS",
     "UPPER_KINDS", "WITHHELD", "CaseAttribute", "CaseValue", "Estimate", "Flow", "FlowError",

@@ -31,10 +31,29 @@ class SourceDocument:
     #: Raw scalar text of values YAML 1.1 reads surprisingly (``no`` -> False, ``1:30`` -> 90).
     traps: dict[Path_, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Where a path of the loaded (flattened) data was written in the file: a transition
+    #: written under its step (``steps[3].next[0]``) is loaded as ``transitions[k]``.
+    aliases: dict[Path_, Path_] = field(default_factory=dict)
+
+    def resolve(self, loc: Path_) -> Path_:
+        """The path in the file of a path of the loaded data (its longest aliased prefix
+        replaced).
+
+        >>> d = SourceDocument("f", {}, aliases={("transitions", 0): ("steps", 2, "next", 0)})
+        >>> d.resolve(("transitions", 0, "to"))
+        ('steps', 2, 'next', 0, 'to')
+        """
+        loc = tuple(loc)
+        for n in range(len(loc), 0, -1):
+            alias = self.aliases.get(loc[:n])
+            if alias is not None:
+                return alias + loc[n:]
+        return loc
 
     def locate(self, loc: Path_) -> tuple[int, int]:
-        """The mark of ``loc`` or, failing that, of its nearest located ancestor."""
-        loc = tuple(loc)
+        """The mark of ``loc`` (a path of the loaded data, resolved to the file) or, failing
+        that, of its nearest located ancestor."""
+        loc = self.resolve(loc)
         while loc:
             if loc in self.marks:
                 return self.marks[loc]

@@ -35,6 +35,15 @@ KIND_WORDS: dict[str, str] = {
     "local_target": "local target",
 }
 
+#: How a period is counted, in words (the ``counting`` of a timescale).
+COUNTING_WORDS: dict[str, str] = {
+    "beginning_with_event_day": "counted beginning with the day of the event (that day is day 1)",
+    "beginning_day_after_event": "counted from the day after the event",
+    "nth_day_after_event": "a fixed day: the Nth day after the event",
+    "from_event_time": "hours run from the time of the event",
+    "not_stated": "counting not stated in the source (taken from the day after the event)",
+}
+
 CONFIDENCE_WORDS: dict[str, str] = {
     "high": "verified in primary or official text",
     "medium": "from a secondary or partial source",

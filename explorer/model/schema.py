@@ -171,6 +171,12 @@ class Step(Strict):
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     tags: list[Id] = Field(default_factory=list, description="e.g. court, hearing, emergency.")
     confidence: Confidence = "high"
+    next: list[Exit] = Field(default_factory=list, description="Where the step leads: its "
+                             "transitions, written under it (the loader moves them into the "
+                             "flow's transitions, so a loaded step has none here).")
+    timescales: list[StepRule] = Field(default_factory=list, description="Rules (clocks) that "
+                                       "start at this step (moved into the flow's timescales "
+                                       "on loading).")
 
 
 def _check_limit(limit: float | None, unit: str | None, wording: str | None) -> None:
@@ -299,6 +305,57 @@ class TransitionTimescale(Strict):
         return self
 
 
+class EstimateDraft(Strict):
+    """An estimate as written under a step: ``basis`` and ``source`` may be left to the
+    flow's ``estimate_defaults``."""
+
+    min: Annotated[float, Field(ge=0, le=36_500)]
+    likely: Annotated[float, Field(ge=0, le=36_500)]
+    max: Annotated[float, Field(ge=0, le=36_500)]
+    basis: EstimateBasis | None = None
+    source: Id | None = None
+    note: Text | None = None
+
+
+class EstimateDefaults(Strict):
+    """What an estimate that does not say takes: its basis and source."""
+
+    basis: EstimateBasis
+    source: Id | None = None
+
+
+class Exit(Strict):
+    """A transition written under its step (``next:``): a transition without ``from``."""
+
+    to: StepRef = Field(description="A step id, or 'other-flow:step_id' to link flows.")
+    label: ShortText | None = None
+    estimate: EstimateDraft | Literal["unknown"] | None = None
+    share: Share | None = None
+    repeat: bool = False
+    timescale: TransitionTimescale | None = None
+
+
+class StepRule(Strict):
+    """A timescale written under the step it starts from: a timescale without ``from``."""
+
+    id: Id | None = None
+    to: StepRef
+    limit: Annotated[float, Field(gt=0, le=36_500)] | None = None
+    unit: Unit | None = None
+    kind: TimescaleKind
+    counting: Counting = "not_stated"
+    wording: Text | None = None
+    consequence: Text | None = None
+    applies_when: Text | None = None
+    applies_when_case: CaseCondition | None = None
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    confidence: Confidence
+    status: RuleStatus = "current"
+    commencement: Text | None = None
+    history: Text | None = None
+    window: bool = False
+
+
 class Transition(Strict):
     """A transition (edge) from one step to another, possibly in another flow."""
 
@@ -350,6 +407,9 @@ class Flow(Strict):
     variant_of: FlowId | None = Field(default=None, description="For a local authority's "
                                       "version of a national flow: the national flow's id.")
     stages: list[Stage] = Field(default_factory=list, description="The phases, in order.")
+    estimate_defaults: EstimateDefaults | None = Field(
+        default=None, description="The basis and source of every estimate that does not give "
+        "its own (e.g. illustrative, practice_estimate).")
     case_attributes: list[CaseAttribute] = Field(
         default_factory=list, description="Facts about a case that rules' applies_when_case "
         "conditions name, with the values each may take.")

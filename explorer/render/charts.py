@@ -146,9 +146,12 @@ def histogram_chart(frame: pd.DataFrame, *, width: int = 640) -> alt.FacetChart:
                  alt.Tooltip("Share:Q", format=".1%",
                              title="Share of the journeys reaching this outcome")],
     ).properties(width=width, height=70)
+    # Each outcome's name above its histogram (not beside it): the chart stays as narrow
+    # as its bars, so it fits a phone's screen.
     return bars.facet(row=alt.Row("Outcome:N", title=None, sort=list(dict.fromkeys(
         frame["Outcome"])), header=alt.Header(labelAngle=0, labelAlign="left",
-                                              labelFontSize=12, labelLimit=360))
+                                              labelOrient="top", labelAnchor="start",
+                                              labelFontSize=12, labelLimit=width))
     ).resolve_scale(y="independent")
 
 

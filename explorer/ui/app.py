@@ -1,9 +1,10 @@
 """Navigation: one st.Page per page, in sections by audience, each given the loaded flows.
 
 The start page is the default (served at the app's root). Streamlit gives the default page
-no URL path of its own, so ``/home`` and ``/start`` are hidden pages that show it too, and
-every page answers to its title as well as to its path (``/your-own-flow``): whatever
-page name is typed in the address bar opens that page, never "Page not found".
+no URL path of its own, so ``/home`` and ``/start`` are hidden pages that open it, and
+every page answers to its title as well as to its path (``/your-own-flow`` opens
+``/your-flow``): whatever page name is typed in the address bar opens that page, never
+"Page not found".
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from explorer.ui.pages import PAGES, PageSpec, sections
 HOME_ALIASES: tuple[str, ...] = ("home", "start")
 
 
-def _page_runner(spec: PageSpec, alias: str = "") -> Callable[[], None]:
+def _page_runner(spec: PageSpec) -> Callable[[], None]:
     def run() -> None:
         try:
             fs, _ = shipped_flowset()
@@ -32,7 +33,17 @@ def _page_runner(spec: PageSpec, alias: str = "") -> Callable[[], None]:
         guarded(spec.render, fs)
 
     # Streamlit tells pages apart by their function's name when no path is given.
-    run.__name__ = f"page_{(alias or spec.url_path).replace('-', '_')}"
+    run.__name__ = f"page_{spec.url_path.replace('-', '_')}"
+    return run
+
+
+def _alias_runner(alias: str, target: Any) -> Callable[[], None]:
+    """A hidden page that opens its page under the page's own address (so the menu
+    shows where the user is, and the address can be shared)."""
+    def run() -> None:
+        st.switch_page(target)
+
+    run.__name__ = f"alias_{alias.replace('-', '_')}"
     return run
 
 
@@ -69,8 +80,9 @@ def build_navigation() -> Any:
             menu[section].append(page)
             by_path[spec.url_path] = page
             for alias in aliases(spec, default=default):
-                hidden.append(st.Page(_page_runner(spec, alias), title=spec.title,
-                                      icon=spec.icon, url_path=alias, visibility="hidden"))
+                hidden.append(st.Page(_alias_runner(alias, page),
+                                      title=spec.title, icon=spec.icon, url_path=alias,
+                                      visibility="hidden"))
     if hidden:
         # Hidden pages are in the menu's last section but never shown in it.
         last = list(menu)[-1]

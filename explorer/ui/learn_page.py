@@ -220,8 +220,8 @@ def _journey_section(fs: FlowSet) -> None:
 
     moves = len(journey.visits) - 1
     today = start_date + dt.timedelta(days=int(journey.today))
-    st.markdown(f"**Day {journey.today:g}** of the journey ({today:%A %d %B %Y}) · {moves} "
-                "move(s) so far")
+    st.markdown(f"**Day {journey.today:g}** of the journey · {moves} move(s) so far · "
+                f"{today:%A %d %B %Y}")
     open_choices = choices(G, journey)
     if journey.finished or not open_choices:
         last = journey.visits[-1].step

@@ -43,13 +43,13 @@ K_PRINT = "pathways_print"
 PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stSidebarCollapsedControl"], .stButton, .stSelectbox, .stCheckbox,
-  .stDateInput, .stToggle, [data-testid="stDecoration"] { display: none !important; }
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], .stButton,
+  .stSelectbox, .stCheckbox, .stDateInput, .stToggle { display: none !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
-  [data-testid="stAppViewContainer"] { font-size: 10pt; }
-  h1 { font-size: 16pt !important; } h2, h3 { font-size: 12pt !important; }
-  details { break-inside: avoid; }
-  @page { size: A4; margin: 12mm; }
+  [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; }
+  [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
+  html { font-size: 9px !important; }
+  @page { size: A4; margin: 10mm; }
 }
 </style>"""
 #: Outcomes listed per option: the rest are summed, so a long tail does not bury the table.
@@ -134,7 +134,8 @@ def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str,
         via = " (after " + " → ".join(md(G.nodes[v]["name"]) for v in d.via if v in G) + ")"
     st.markdown(f"#### {md(d.name)}")
     st.caption(f"Decided by: {md(d.decided_by)}{via}")
-    st.markdown(md(d.description))
+    if not summary:  # the printable summary keeps to the options
+        st.markdown(md(d.description))
     for o in d.options:
         head = f"**{md(o.label or o.name)}** → {md(o.name)} · {_share(o.share)}"
         if o.share is not None and o.share_basis:
@@ -157,10 +158,12 @@ def _decision(fs: FlowSet, G: nx.DiGraph, d: Decision, key: str,
                          key=f"{key}_{d.step}_{o.step}")
 
 
-def _deadline_line(d: Deadline) -> str:
+def _deadline_line(d: Deadline, compact: bool = False) -> str:
     conf = ("**unverified**" if d.unverified else md(d.confidence_words))
     line = (f"**{md(d.rule)}**: from {md(d.from_name)} to {md(d.to_name)} "
             f"({md(d.kind)}; confidence: {conf})")
+    if compact:  # the printable summary: the rule and its ends, one line each
+        return line
     if d.consequence:
         line += f"  \nIf missed: {md(d.consequence)}"
     if d.applies_when:
@@ -172,11 +175,22 @@ def _deadline_line(d: Deadline) -> str:
 
 def render(fs: FlowSet) -> None:
     st.title("Pathways from a hearing", anchor=False)
+    if st.session_state.get(K_PRINT):  # the printable summary keeps to the hearing itself
+        st.caption("One-page summary. A learning and planning aid, not legal advice.")
+    else:
+        _intro()
+    _body(fs)
+
+
+def _intro() -> None:
     st.markdown("For panel members: pick a hearing (or any step) to see what can be decided "
                 "there, what follows each decision and how likely each end is, which time "
                 "limits apply, who may attend and what the child and family can do. "
                 "Shares are illustrative unless marked otherwise. A learning and planning "
                 "aid, not legal advice.")
+
+
+def _body(fs: FlowSet) -> None:
     flow_ids = sorted(fs.flows)
     if not flow_ids:
         st.info("No flow could be loaded, so there are no pathways to show.")
@@ -232,7 +246,7 @@ def render(fs: FlowSet) -> None:
     with left:
         _decisions_section(fs, G, p, summary)
     with right:
-        _right_column(p)
+        _right_column(p, summary)
 
 
 def _at_the_step(G: nx.DiGraph, p: Pathway, d: Decision) -> bool:
@@ -251,7 +265,8 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
         for d in own:
             _decision(fs, G, d, "pathways_opts", summary)
     else:
-        who = md(p.decided_by) if p.decided_by else "this step"
+        who = (f"the {md(p.decided_by[:1].lower() + p.decided_by[1:])}" if p.decided_by
+               else "this step")
         if p.powers:
             st.markdown(f"What {who} can do here, from the flow:\n" + "\n".join(
                 f"- {md(x)}" for x in p.powers))
@@ -263,16 +278,24 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
             for n in p.next) or "Nothing: the journey ends here.")
     if others:
         st.subheader("What others decide next", anchor=False)
-        for d in others:
+        if summary:  # named only: their options are on the steps' own pages
+            st.markdown("; ".join(f"{md(d.name)} ({md(d.decided_by)})" for d in others))
+        for d in others if not summary else ():
             _decision(fs, G, d, "pathways_opts", summary)
     st.subheader("Where it can end, from this step", anchor=False)
     if p.outcomes:
-        st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
-                     key="pathways_outcomes")
+        if summary:
+            st.markdown(" · ".join(f"{md(r['Ends at'])} {r['Chance']}" for r in
+                                   _outcomes_table(p.outcomes, fs).to_dict("records")))
+        else:
+            st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
+                         key="pathways_outcomes")
         st.caption("Across the whole system, counting journeys that go round again (an "
                    "order continued and reviewed, a hearing deferred). Chances come "
                    "from the flows' shares (mostly illustrative) and assume each "
                    "decision is independent.")
+    if summary:  # the advice's meaning is the page's, in full; the summary names it
+        return
     if p.advice:
         st.subheader("What the advice to the court means", anchor=False)
         st.markdown("\n".join(f"- {md(s)}" for s in p.advice.sentences))
@@ -284,25 +307,30 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
         st.caption("Quoted from the flow's own text and legal basis.")
 
 
-def _right_column(p: Pathway) -> None:
-    _rights_section(p)
+def _right_column(p: Pathway, summary: bool = False) -> None:
+    _rights_section(p, summary)
     st.subheader("Deadlines that apply", anchor=False)
     if not p.deadlines:
         st.markdown("No time limit runs into, out of or just after this step.")
-    for rel in ("into this step", "out of this step", "at a step that follows"):
+    # The printable summary keeps to the clocks of the hearing itself.
+    relations = ("into this step", "out of this step") + (
+        () if summary else ("at a step that follows",))
+    for rel in relations:
         group = [d for d in p.deadlines if d.relation == rel]
         if group:
             st.markdown(f"**{rel.capitalize()}**")
-            st.markdown("\n".join(f"- {_deadline_line(d)}" for d in group))
+            st.markdown("\n".join(f"- {_deadline_line(d, summary)}" for d in group))
     st.subheader("Who may attend", anchor=False)
-    st.markdown("\n".join(f"- {md(a)}" for a in p.attendees) if p.attendees
-                else "The flow lists no attendees for this step.")
+    joiner = "; " if summary else "\n"
+    st.markdown(joiner.join(("" if summary else "- ") + md(a) for a in p.attendees)
+                if p.attendees else "The flow lists no attendees for this step.")
     st.subheader("What the child and family can do", anchor=False)
     st.markdown(md(p.child_and_family) if p.child_and_family
                 else "The flow says nothing specific for this step.")
     if p.citations:
         st.subheader("Legal basis of this step", anchor=False)
-        st.markdown("\n".join(f"- {_cite_line(c)}" for c in p.citations))
+        st.markdown(joiner.join(("" if summary else "- ") + _cite_line(c)
+                                for c in p.citations))
 
 
 def _date_words(day: dt.date) -> str:
@@ -310,21 +338,21 @@ def _date_words(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _right_line(r: Right, start: dt.date) -> str:
+def _right_line(r: Right, start: dt.date, compact: bool = False) -> str:
     day = r.deadline(start)
     when = "not before" if r.earliest else "by"
     line = (f"**{md(r.what)}**: {md(r.rule)} from {md(r.from_name)}; counted from "
             f"{_date_words(start)}, {when} **{_date_words(day)}**")
-    if r.applies_when:
+    if r.applies_when and not compact:
         line += f"  \nApplies to: {md(r.applies_when)}"
-    if r.consequence:
+    if r.consequence and not compact:
         line += f"  \nIf missed: {md(r.consequence)}"
     if r.citations:
         line += "  \nLegal basis: " + "; ".join(_cite_line(c) for c in r.citations)
     return line
 
 
-def _rights_section(p: Pathway) -> None:
+def _rights_section(p: Pathway, summary: bool = False) -> None:
     st.subheader("What the child and relevant persons can do next", anchor=False)
     if not p.rights:
         st.markdown("The flows record no appeal or review the family can ask for with a "
@@ -337,7 +365,9 @@ def _rights_section(p: Pathway) -> None:
                                "(Scotland) Act 2011 s.202 defines them)")
     if not isinstance(start, dt.date):
         return
-    st.markdown("\n".join(f"- {_right_line(r, start)}" for r in p.rights))
+    st.markdown("\n".join(f"- {_right_line(r, start, summary)}" for r in p.rights))
+    if summary:
+        return
     st.caption("Each limit and its legal basis is the flows' own. A clock that starts at a "
                "later step (the appeal being lodged, the sheriff's decision) is counted "
                "here from the same date: the real deadline runs from the day that step "

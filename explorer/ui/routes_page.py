@@ -470,7 +470,7 @@ def _distribution_section(sim: Simulation, names: Mapping[str, str], target: str
     hist = time_histogram(sim, shown[:MAX_HISTOGRAMS], names)
     if len(hist):
         with st.expander("How the simulated times spread (histograms)"):
-            st.altair_chart(histogram_chart(hist, width=300), width="content",
+            st.altair_chart(histogram_chart(hist, width=240), width="content",
                             key=_k("histogram"),
                             alt="Histograms of simulated days to each outcome; the table "
                                 "below gives each outcome's share and percentiles.")

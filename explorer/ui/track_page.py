@@ -47,14 +47,19 @@ K_SHOW = "track_show"
 K_UPLOAD_N = "track_upload_n"
 #: Tests hand a (label, bytes) caseload here; it is used for one run and dropped.
 _KEY = "track_source"
+#: The server-side ids of files this page has read (ids only, never their content), so
+#: that a file no longer on show is deleted from the server's memory.
+K_FILES = "track_file_ids"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRIVACY = ("**Privacy.** Case dates are about children. What you upload or enter here is "
-           "read into this server's memory for your browser session only: it is not stored, "
-           "written to disk, logged, shared with other sessions or sent anywhere. It is "
-           "dropped as soon as it is no longer shown: when you press Clear, upload another "
-           "file or leave this page. If you close the tab instead, the server drops the "
-           "session, and the data with it, once the tab has been gone for a short while "
-           "(the time the app's operator sets). Use pseudonymous case ids, never names.")
+           "held in this server's memory for your browser session only: it is not stored, "
+           "written to disk, logged, shared with other sessions or sent anywhere, and the "
+           "page keeps no copy of it beyond the upload box and the form. Clear, or "
+           "uploading another file, deletes the file from the server's memory at once. If "
+           "you leave this page, the file is deleted when you come back to it or when your "
+           "session ends; when you close the tab, the server ends the session after a short "
+           "wait (set by the app's operator), and everything in it goes. Use pseudonymous "
+           "case ids, never names.")
 
 
 def example_bytes() -> bytes:
@@ -103,6 +108,7 @@ def _page(fs: FlowSet) -> None:
     if st.button("Clear", key="track_clear", help="Forget the caseload on show"):
         st.session_state[K_SHOW] = None
         st.session_state[K_UPLOAD_N] = st.session_state.get(K_UPLOAD_N, 0) + 1
+        forget_uploads()
         st.rerun()
     _problems(load)
     if load.fatal or load.dates.empty:
@@ -140,6 +146,38 @@ def _on_upload() -> None:
     st.session_state[K_SHOW] = "upload"
 
 
+def forget_uploads(keep: str | None = None) -> None:
+    """Delete from the server's memory every file this page has read, but ``keep``.
+
+    Streamlit keeps an uploaded file in its session's file store until the session ends,
+    even once the uploader is gone; this removes it at once. The app may call it when
+    another page is shown.
+    """
+    ids = [i for i in st.session_state.get(K_FILES, ()) if i != keep]
+    if not ids:
+        return
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx else None
+        if remove is not None and ctx is not None:
+            for file_id in ids:
+                remove(ctx.session_id, file_id)
+    finally:
+        st.session_state[K_FILES] = tuple(i for i in st.session_state.get(K_FILES, ())
+                                          if i == keep)
+
+
+def _remember(upload: Any) -> None:
+    """Note the file on show (its id only), and delete any other this page read before."""
+    file_id = getattr(upload, "file_id", None)
+    if file_id is None:
+        return
+    forget_uploads(keep=file_id)
+    st.session_state[K_FILES] = (file_id,)
+
+
 def _upload(fs: FlowSet) -> Any:
     st.write("A CSV file or an Excel workbook (.xlsx), in either of two shapes:")
     st.markdown(
@@ -172,6 +210,10 @@ def _upload(fs: FlowSet) -> Any:
                           max_upload_size=MAX_UPLOAD_BYTES // 1_048_576,
                           help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in memory "
                           "only.")
+    if up is None:
+        forget_uploads()  # back on the page after leaving it: the old file goes now
+    else:
+        _remember(up)
     st.text_input("Sheet of a workbook (empty: the first)", key="track_sheet", max_chars=100)
     return up
 

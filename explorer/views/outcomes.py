@@ -39,7 +39,7 @@ from explorer.graph import dag
 from explorer.model.problems import FlowError
 
 #: Routes measured per outcome (all are counted; the floor is the least of these).
-OUTCOME_ROUTE_LIMIT = 400
+OUTCOME_ROUTE_LIMIT = 1000
 #: Choices named in a route's name: the last ones before the outcome, which set the
 #: routes to one outcome apart most (earlier ones are counted, not named).
 NAMED_CHOICES = 2

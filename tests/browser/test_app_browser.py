@@ -164,7 +164,7 @@ def test_routes_page_draws_table_and_charts(guarded_page: tuple[Any, Guard], app
                                             artifacts: Path) -> None:
     page, guard = guarded_page
     page.goto(f"{app.url}/routes")
-    page.get_by_role("heading", name="Routes to an outcome").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Routes to permanence compared").wait_for(timeout=30_000)
     # The route table, then the timeline and the distribution (Vega draws SVG or canvas).
     page.get_by_test_id("stDataFrame").first.wait_for(timeout=30_000)
     charts = page.get_by_test_id("stVegaLiteChart")
