@@ -106,7 +106,11 @@ def test_a_hearings_summary_prints_on_one_page_without_the_menu(
     page.goto(f"{app.url}/pathways?flow={flow}&step={step}")
     _opened(page)
     page.get_by_text("One-page summary (to print)").click()
-    page.wait_for_timeout(1500)
+    # The summary is drawn when its own caption shows (and the folded options are gone).
+    page.get_by_text("One-page summary. A learning and planning aid").wait_for(timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stExpander]')",
+                           timeout=30_000)
+    page.wait_for_timeout(1000)
     page.emulate_media(media="print")
     sidebar = page.get_by_test_id("stSidebar")
     assert not sidebar.count() or not sidebar.is_visible()
