@@ -34,28 +34,13 @@ from explorer.cases.measures import (
     runs_analysis,
 )
 from explorer.cases.mining import clocks_missed, mine
-from explorer.cases.tracking import MAX_UPLOAD_BYTES
-from explorer.cli.common import Command, UsageError, emit, load_valid
-from explorer.cli.track import _date
+from explorer.cli.common import Command, UsageError, emit, load_valid, parse_date, read_input
 from explorer.model.flowset import FlowSet
-
-
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
-            raise UsageError(f"{path}: the file is {size / 1_048_576:.1f} MB; the limit is "
-                             f"{MAX_UPLOAD_BYTES / 1_048_576:.0f} MB")
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UsageError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise UsageError(f"{path}: is a folder, not a CSV or XLSX file") from exc
 
 
 def load_log(fs: FlowSet, path: Path, as_of: dt.date) -> tuple[pd.DataFrame, list[Any]]:
     """The events of a long or wide file, and the problems met reading it (on stderr)."""
-    events, problems = read_log(_read(path), filename=path.name, fs=fs, as_of=as_of)
+    events, problems = read_log(read_input(path), filename=path.name, fs=fs, as_of=as_of)
     for p in problems:
         print(f"{path}: {p}", file=sys.stderr)
     if any(p.fatal for p in problems) or events.empty:
@@ -70,7 +55,7 @@ def _problems_json(problems: list[Any]) -> list[dict[str, Any]]:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("events", metavar="EVENTS",
                    help="an event log (case_id, step, date) or a wide caseload, CSV or XLSX")
-    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE",
                    help="the date to measure at (default: today)")
     p.add_argument("--suppress", action="store_true",
                    help="hide counts under 5 and case ids, for sharing beyond the team")

@@ -18,25 +18,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from explorer.cases.calendar import FIRST_YEAR, LAST_YEAR
 from explorer.cases.caseload import MAX_FILE_BYTES
 from explorer.cases.tracking import to_json, track_caseload
-from explorer.cli.common import Command, UsageError, load_valid
+from explorer.cli.common import Command, UsageError, load_valid, parse_date, read_input
 from explorer.model.kinds import STATUSES, WITHHELD
-
-
-def _date(text: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            # The working-day calendar covers these years only; say so, never a traceback.
-            raise argparse.ArgumentTypeError(f"'{text}' is outside the years the calendar "
-                                             f"covers ({FIRST_YEAR} to {LAST_YEAR})")
-        return day
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date: use 2026-11-22 or 22/11/2026")
 
 
 def _days(text: str) -> int:
@@ -55,23 +40,10 @@ def _configure(p: argparse.ArgumentParser) -> None:
                    "columns) or an event log (case_id, step, date[, note])")
     p.add_argument("--sheet", default=None, metavar="NAME",
                    help="the sheet of an .xlsx workbook to read (default: the first)")
-    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE",
                    help="the date to track at (default: today)")
     p.add_argument("--due-soon-days", type=_days, default=14, metavar="N",
                    help="'due soon' means due within N days of the as-of date (default 14)")
-
-
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"{path}: the file is {size / 1_048_576:.1f} MB; the limit is "
-                             f"{MAX_FILE_BYTES / 1_048_576:.0f} MB")
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UsageError(f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise UsageError(f"{path}: is a folder, not a CSV or XLSX file") from exc
 
 
 def _text(data: dict[str, Any]) -> str:
@@ -110,7 +82,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     fs = load_valid(args)
     path = Path(args.caseload)
     as_of = args.as_of or dt.date.today()
-    load, result = track_caseload(fs, _read(path), as_of=as_of,
+    load, result = track_caseload(fs, read_input(path), as_of=as_of,
                                   due_soon_days=args.due_soon_days, filename=path.name,
                                   sheet=args.sheet, max_bytes=MAX_FILE_BYTES)
     for p in load.problems:
