@@ -55,10 +55,10 @@ PRIVACY = ("**Privacy.** Case dates are about children. What you upload or enter
            "held in this server's memory for your browser session only: it is not stored, "
            "written to disk, logged, shared with other sessions or sent anywhere, and the "
            "page keeps no copy of it beyond the upload box and the form. Clear, or "
-           "uploading another file, deletes the file from the server's memory at once. If "
-           "you leave this page, the file is deleted when you come back to it or when your "
-           "session ends; when you close the tab, the server ends the session after a short "
-           "wait (set by the app's operator), and everything in it goes. Use pseudonymous "
+           "uploading another file deletes the file from the server's memory at once, and so "
+           "does going to another page (if you leave this page, nothing stays); when you "
+           "close the tab, the server ends the session "
+           "within about 30 seconds, and everything in it goes. Use pseudonymous "
            "case ids, never names.")
 
 
