@@ -356,7 +356,7 @@ from explorer.render.layout import (  # noqa: E402
     overlaps,
 )
 from explorer.render.overview import overview, overview_json, stage_plan  # noqa: E402
-from explorer.render.printing import print_map  # noqa: E402
+from explorer.render.printing import print_map, printed_layout  # noqa: E402
 
 FLOWS = ("permanence", "care-and-protection", "all")
 
@@ -464,10 +464,32 @@ def _pdf_text(data: bytes) -> tuple[int, list[tuple[float, float]], str, float]:
     return len(pages), pages, " ".join(text.split()), min(sizes)
 
 
-def test_the_pdf_of_a_flow_is_one_a3_sheet_with_every_step_name(shipped: FlowSet) -> None:
-    G = flow_graph(shipped, "permanence")
-    count, pages, text, smallest = _pdf_text(print_map(shipped, "permanence", "pdf"))
-    assert count == 1 and pages[0] == pytest.approx((1190.55, 841.89), abs=0.5)
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed "
+                    "(apt-get install graphviz): the reference crossings need it")
+@pytest.mark.parametrize(("flow_id", "paper"), [("permanence", "a3"),
+                                                ("care-and-protection", "a3"), ("all", "a1")])
+def test_the_printed_sheet_crosses_no_more_edges_than_graphviz_dot(
+        shipped: FlowSet, flow_id: str, paper: str) -> None:
+    from benchmarks.dotref import dot_crossings
+
+    L = printed_layout(shipped, flow_id, paper)  # type: ignore[arg-type]
+    assert L is not None
+    assert count_crossings(L) <= dot_crossings(flow_graph(shipped, flow_id))[0]
+    assert overlaps(L) == [] and edges_through_boxes(L) == []
+
+
+def _shipped_flow_ids() -> list[str]:
+    from explorer.io.load import load_flows
+
+    return sorted(load_flows().flows)
+
+
+@pytest.mark.parametrize("flow_id", _shipped_flow_ids())
+def test_the_pdf_of_every_flow_is_one_a3_sheet_with_every_step_name(
+        shipped: FlowSet, flow_id: str) -> None:
+    G = flow_graph(shipped, flow_id)
+    count, pages, text, smallest = _pdf_text(print_map(shipped, flow_id, "pdf"))
+    assert count == 1 and sorted(pages[0]) == pytest.approx([841.89, 1190.55], abs=0.5)
     missing = [G.nodes[n]["name"] for n in G if " ".join(G.nodes[n]["name"].split()) not in text]
     assert missing == []
     assert smallest >= 6.0 - 1e-6

@@ -1,7 +1,7 @@
 """``permanence-explorer export FLOW --format html|mermaid|graphml|json|svg|pdf [--out FILE]``.
 
 ``svg`` and ``pdf`` are the printed map (``--paper a4|a3|a2|a1|a0``, ``--orientation
-landscape|portrait``); the others are text.
+best|landscape|portrait``); the others are text.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
                         "the printed map as svg or pdf")
     p.add_argument("--paper", choices=tuple(PAPER), default="a3",
                    help="paper size of the printed map (svg, pdf); default a3")
-    p.add_argument("--orientation", choices=("landscape", "portrait"), default="landscape",
-                   help="orientation of the printed map (svg, pdf); default landscape")
+    p.add_argument("--orientation", choices=("best", "landscape", "portrait"), default="best",
+                   help="orientation of the printed map (svg, pdf); default best: whichever "
+                        "prints the bigger text")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 

@@ -48,7 +48,33 @@ import igraph as ig
 import networkx as nx
 
 Point = tuple[float, float]
+Link = tuple[object, object]  # (upper item, lower item) of a line between two layers
 Mode = Literal["stages", "lanes"]
+
+#: Spacing of the printed sheet, in points at the layout's font size (6 pt): tight, so
+#: a flow of a hundred steps fits one A3 sheet (``layered_layout(spacing=PRINT_SPACING)``).
+PRINT_SPACING: dict[str, float] = {
+    "line": 1.1,  # line height, in font sizes
+    "pad": 2.0,  # inside a box, around its text
+    "glyph": 1.25,  # the kind glyph's column at a box's left, in font sizes
+    "node_gap": 3.5,  # between two boxes of a row
+    "dummy_gap": 2.5,  # between a box and a line passing it
+    "line_gap": 1.8,  # between two lines passing side by side
+    "row_gap": 5.0,  # between two rows
+    "track": 1.8,  # between parallel lines in a channel or gutter
+    "margin": 2.0,  # channel margin next to boxes
+    "slack": 1.0,  # a column's width, in widths of its widest packed row (0: free)
+    "fit_width": 1.0,  # 1: each box as wide as its own name; 0: all as wide as the widest
+    "merge_inside": 0.0,  # 1: lines into one step merge inside their own stage too
+    "restarts": 1.0,  # random restarts of the crossing reduction
+}
+
+#: Spacing of the screen's step map (the default): roomier, every box as wide as the
+#: widest, since the browser's font is wider than the print font.
+SCREEN_SPACING: dict[str, float] = {
+    **PRINT_SPACING, "line": 1.18, "pad": 3.0, "glyph": 1.05, "node_gap": 6.0,
+    "dummy_gap": 3.5, "line_gap": 3.5, "row_gap": 8.0, "track": 2.2, "margin": 3.0,
+    "slack": 0.0, "fit_width": 0.0}
 
 #: Landscape A3 less 20 pt margins, a title strip and a legend strip: the default shape
 #: the layout tries to fill.
@@ -236,6 +262,8 @@ class _Params:
     family: str
     title_depth: float  # depth of the title band (stage titles or lane labels)
     band_gap: float  # breadth gap between lane bands
+    line_gap: float = 3.5  # breadth gap between two lines passing side by side
+    slack: float = 0.0  # a stage column's width in widest packed rows (0: free)
 
 
 @dataclass
@@ -524,7 +552,12 @@ class _Column:
 
 
 def _sep(a: _Item, b: _Item, p: _Params) -> float:
-    gap = p.node_gap if (a.real and b.real) else p.dummy_gap
+    if a.real and b.real:
+        gap = p.node_gap
+    elif a.real or b.real:
+        gap = p.dummy_gap
+    else:  # two lines side by side: as close as parallel tracks in a gutter
+        gap = p.line_gap
     return (a.bsize + b.bsize) / 2 + gap
 
 
@@ -556,10 +589,27 @@ def _place_column(col: _Column, order: list[list[object]], items: dict[object, _
     def weight(a: _Item, b: _Item) -> float:
         return 8.0 if not (a.real or b.real) else (2.0 if not (a.real and b.real) else 1.0)
 
+    # Stage columns are held to their widest row (times a little slack): the lines
+    # then bend a little more, but a column of a branching stage does not spread into
+    # a staircase of mostly empty width. Bends lie in the row gaps, so no line passes
+    # through a box, and the order (hence the crossings) is unchanged.
+    packed = max(its[0].bsize / 2 + its[-1].bsize / 2
+                 + sum(_sep(a, b, p) for a, b in itertools.pairwise(its))
+                 for its in ([items[k] for k in row] for row in rows) if its)
+    limit = packed * p.slack if lanes is None and p.slack > 0 else None
+
     def project(row: list[object], desired: list[float], ws: list[float]) -> None:
         its = [items[k] for k in row]
         if lanes is None:
-            xs = _pav(desired, ws, [_sep(a, b, p) for a, b in itertools.pairwise(its)])
+            seps = [_sep(a, b, p) for a, b in itertools.pairwise(its)]
+            xs = _pav(desired, ws, seps)
+            if limit is not None:
+                # x_i - c_i is non-decreasing, so clipping it keeps the separations
+                # and is the closest fit inside [0, limit].
+                c = [0.0, *itertools.accumulate(seps)]
+                lo_y = its[0].bsize / 2
+                hi_y = max(lo_y, limit - c[-1] - its[-1].bsize / 2)
+                xs = [ci + min(max(x - ci, lo_y), hi_y) for x, ci in zip(xs, c, strict=False)]
             for it, x in zip(its, xs, strict=False):
                 it.b = x
             return
@@ -630,6 +680,16 @@ def _place_column(col: _Column, order: list[list[object]], items: dict[object, _
     col.width = hi - lo
 
 
+def _widen(col: _Column, order: list[list[object]], items: dict[object, _Item],
+           width: float) -> None:
+    """Make ``col`` at least ``width`` wide, its items centred in it."""
+    if col.width < width:
+        for ly in col.layers:
+            for k in order[ly]:
+                items[k].b += (width - col.width) / 2
+        col.width = width
+
+
 def _columns(layer_stage: list[int], max_layers: int | None, mode: Mode,
              pack: bool = False) -> list[_Column]:
     """Cut the layers into columns: whole stages (split when deeper than max_layers).
@@ -671,7 +731,8 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
                    stage_titles: Mapping[int, str] | None = None,
                    lane_titles: Mapping[str, str] | None = None,
                    fit: tuple[float, float] = DEFAULT_FIT, font_size: float = 6.0,
-                   wrap: int = 22, family: str | None = None) -> Layout:
+                   wrap: int = 22, family: str | None = None, merge: bool = False,
+                   spacing: Mapping[str, float] | None = None) -> Layout:
     """Lay out ``G`` in stage columns or wrapped swimlanes; no two boxes overlap.
 
     ``stage_of`` maps every node to an ordered stage index, ``lane_of`` to a lane id of
@@ -688,10 +749,13 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     """
     lanes_mode = mode == "lanes"
     family = family or pick_family()
-    p = _Params(font_size=font_size, line_height=font_size * 1.18, family=family, pad=3.0,
-                glyph_w=font_size * 1.05, wrap=wrap,
-                node_gap=6.0, dummy_gap=3.5,
-                row_gap=26.0 if lanes_mode else 8.0, track=2.2, margin=3.0,
+    sp = {**SCREEN_SPACING, **(spacing or {})}
+    p = _Params(line_gap=sp["line_gap"], slack=sp["slack"], font_size=font_size,
+                line_height=font_size * sp["line"], family=family,
+                pad=sp["pad"], glyph_w=font_size * sp["glyph"], wrap=wrap,
+                node_gap=sp["node_gap"], dummy_gap=sp["dummy_gap"],
+                row_gap=26.0 if lanes_mode else sp["row_gap"], track=sp["track"],
+                margin=sp["margin"],
                 title_size=font_size + 1.5,
                 title_depth=0.0, band_gap=4.0)
     # ---- boxes
@@ -715,7 +779,12 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
         layer_stage[ly] = stage_of[n]
     items: dict[object, _Item] = {}
     for n in G:
-        bs, ds = (box_h[n], box_w) if lanes_mode else (box_w, box_h[n])
+        if lanes_mode or not sp["fit_width"]:
+            w_n: float = box_w
+        else:  # each box as wide as its own label (at least a third of the widest)
+            own = max(text_width(line, font_size, family) for line in labels[n])
+            w_n = max(math.ceil(own + p.glyph_w + 2 * p.pad + 1), box_w / 3)
+        bs, ds = (box_h[n], w_n) if lanes_mode else (w_n, box_h[n])
         items[n] = _Item(n, layer[n], True, bs, ds, lane_of[n])
     chains: list[_Chain] = []
     flat: list[tuple[str, str, bool, str]] = []
@@ -727,16 +796,22 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
             continue
         rev = layer[u] > layer[v]
         a, b = (v, u) if rev else (u, v)
-        ci = len(chains)
         keys: list[object] = [a]
         for ly in range(layer[a] + 1, layer[b]):
-            k = ("~", ci, ly)
-            lane = lane_of[a] if ly - layer[a] <= layer[b] - ly else lane_of[b]
-            items[k] = _Item(k, ly, False, 0.0, 0.0, lane)
+            # Lines of one look into the same step share their way there (edge
+            # concentration, as dot's ``concentrate``): one line, not a bundle.
+            # Only once out of the stage they start in: inside it they keep their own
+            # places, or a merge pulls a line across the stage (crossings).
+            shared = merge and (sp["merge_inside"] or layer_stage[ly] != stage_of[a])
+            k = ("~", str(b), rev, rep, strength, ly) if shared else ("~", len(chains), ly)
+            if k not in items:
+                lane = lane_of[a] if ly - layer[a] <= layer[b] - ly else lane_of[b]
+                items[k] = _Item(k, ly, False, 0.0, 0.0, lane)
             keys.append(k)
         keys.append(b)
         chains.append(_Chain(u, v, keys, rev, rep, strength))
-    links = [(c.items[i], c.items[i + 1]) for c in chains for i in range(len(c.items) - 1)]
+    links = list(dict.fromkeys((c.items[i], c.items[i + 1]) for c in chains
+                               for i in range(len(c.items) - 1)))
     lane_idx = {ln: i for i, ln in enumerate(lane_order)}
     group = (lambda k: lane_idx.get(items[k].lane, len(lane_idx))) if lanes_mode else None
     soft = frozenset((c.items[i], c.items[i + 1]) for c in chains if c.repeat
@@ -744,13 +819,21 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     # A very large upload gets fewer refining sweeps: the sweeps grow with the square of
     # a layer's width, and the app lays out on the server.
     big = len(items) > 1500
-    order = _order(items, links, nlayers, group, soft=soft, sweeps=4 if big else 16,
-                   restarts=0 if big else 1)
+    # The ordering counts a merged line once for every transition it carries: a line
+    # crossing a trunk of three crosses three transitions.
+    multi = [(c.items[i], c.items[i + 1]) for c in chains for i in range(len(c.items) - 1)]
+    order = _order(items, multi, nlayers, group, soft=soft, sweeps=4 if big else 16,
+                   restarts=0 if big else int(sp["restarts"]))
     down: dict[object, list[object]] = defaultdict(list)
     up: dict[object, list[object]] = defaultdict(list)
     for a, b in links:
         down[a].append(b)
         up[b].append(a)
+
+    def title_w(s: int, part: int) -> float:
+        title = (stage_titles or {}).get(s, f"Stage {s + 1}") + (" (continued)" if part else "")
+        # bold runs about 8% wider than the regular face measured here
+        return text_width(title, p.title_size, family) * 1.08 + 4
 
     # ---- candidates: column cuts x tier breaks, keep the one that fits ``fit`` best
     if lanes_mode:
@@ -765,6 +848,8 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
         for col in cols:
             _place_column(col, order, items, up, down, p,
                           [ln for ln in lane_order] if lanes_mode else None)
+            if not lanes_mode:  # a column is at least as wide as its stage headings
+                _widen(col, order, items, max(title_w(s, part) for s, part, _ in col.segments))
         tier_opts = [[list(range(len(cols)))]] if lanes_mode else _tierings(cols)
         for tiers in tier_opts:
             L = _geometry(G, cols, tiers, order, items, chains, flat, labels, box_w, box_h,
@@ -816,34 +901,34 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
     col_of_layer = {ly: ci for ci, c in enumerate(cols) for ly in c.layers}
     tier_of_col = {ci: ti for ti, tr in enumerate(tiers) for ci in tr}
     # boundary links between consecutive columns
-    crossing: dict[int, list[tuple[int, int]]] = defaultdict(list)  # col -> (chain, index)
-    for cidx, ch in enumerate(chains):
-        for i in range(len(ch.items) - 1):
-            la = items[ch.items[i]].layer
-            if col_of_layer[la] != col_of_layer[la + 1]:
-                crossing[col_of_layer[la]].append((cidx, i))
+    crossing: dict[int, list[Link]] = defaultdict(list)  # col -> links
+    # A link is keyed by its two items: merged lines share their links, so one is drawn.
+    phys = list(dict.fromkeys((a, b) for ch in chains for a, b in itertools.pairwise(ch.items)))
+    for a, b in phys:
+        la = items[a].layer
+        if col_of_layer[la] != col_of_layer[la + 1]:
+            crossing[col_of_layer[la]].append((a, b))
     pos_in_layer = {k: i for row in order for i, k in enumerate(row)}
     # Each item's links, found once (scanning every chain per item was quadratic).
-    links_out: dict[object, list[tuple[tuple[int, int], int]]] = defaultdict(list)
-    links_in: dict[object, list[tuple[tuple[int, int], int]]] = defaultdict(list)
-    for cidx, ch in enumerate(chains):
-        for i in range(len(ch.items) - 1):
-            links_out[ch.items[i]].append(((cidx, i), pos_in_layer[ch.items[i + 1]]))
-            links_in[ch.items[i + 1]].append(((cidx, i), pos_in_layer[ch.items[i]]))
+    links_out: dict[object, list[tuple[Link, int]]] = defaultdict(list)
+    links_in: dict[object, list[tuple[Link, int]]] = defaultdict(list)
+    for a, b in phys:
+        links_out[a].append(((a, b), pos_in_layer[b]))
+        links_in[b].append(((a, b), pos_in_layer[a]))
 
-    def ports(k: object, side: str) -> dict[tuple[int, int], float]:
+    def ports(k: object, side: str) -> dict[Link, float]:
         """Breadth of each link's port on the far ('out') or near ('in') side of k."""
         it = items[k]
         found = sorted(links_out[k] if side == "out" else links_in[k],
-                       key=lambda f: (f[1], f[0]))
+                       key=lambda f: (f[1], repr(f[0])))
         if not it.real or len(found) <= 1:
             return {f[0]: it.b for f in found}
         span = min(it.bsize * 0.7, 7.0 * (len(found) - 1))
         step = span / (len(found) - 1)
         return {f[0]: it.b - span / 2 + j * step for j, f in enumerate(found)}
 
-    out_port: dict[tuple[int, int], float] = {}
-    in_port: dict[tuple[int, int], float] = {}
+    out_port: dict[Link, float] = {}
+    in_port: dict[Link, float] = {}
     for k in items:
         out_port.update(ports(k, "out"))
         in_port.update(ports(k, "in"))
@@ -921,8 +1006,8 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
         abs_boxes[n] = (bpos(n) - it.bsize / 2, d0, it.bsize, it.dsize)
 
     # tracks at boundaries
-    track_bot: dict[tuple[int, int], int] = {}
-    track_top: dict[tuple[int, int], int] = {}
+    track_bot: dict[Link, int] = {}
+    track_top: dict[Link, int] = {}
     for ci, links in crossing.items():
         src = sorted(links, key=lambda x: out_port[x] + col_b0[ci])
         tgt = sorted(links, key=lambda x: in_port[x])
@@ -935,20 +1020,18 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
         for j, x in enumerate(tgt):  # leftmost target nearest the rows
             track_top[x] = j
 
-    def link_route(cidx: int, i: int) -> list[Point]:
-        ch = chains[cidx]
-        a, b = ch.items[i], ch.items[i + 1]
+    def link_route(a: object, b: object) -> list[Point]:
         la, lb = items[a].layer, items[b].layer
         ca, cb = col_of_layer[la], col_of_layer[lb]
-        ba = col_b0[ca] + out_port[(cidx, i)]
-        bb = col_b0[cb] + in_port[(cidx, i)]
+        ba = col_b0[ca] + out_port[(a, b)]
+        bb = col_b0[cb] + in_port[(a, b)]
         da = dpos(la) + row_size[la]
         db = dpos(lb)
         if ca == cb:
             return [(ba, da), (bb, db)]
         kcount(ca)
-        j = track_bot[(cidx, i)]
-        jt = track_top[(cidx, i)]
+        j = track_bot[(a, b)]
+        jt = track_top[(a, b)]
         rows_start_b = tier_rows_start[tier_of_col[cb]]
         dtop = rows_start_b - p.margin - jt * p.track
         if ca in breaks:
@@ -961,12 +1044,12 @@ def _geometry(G: nx.DiGraph, cols: list[_Column], tiers: list[list[int]],  # noq
         return [(ba, da), (ba, dbot), (bg, dbot), (bg, dtop), (bb, dtop), (bb, db)]
 
     paths: list[EdgePath] = []
-    for cidx, ch in enumerate(chains):
+    for ch in chains:
         pts: list[Point] = []
         first = ch.items[0]
         bx = abs_boxes[str(first)]
         for i in range(len(ch.items) - 1):
-            seg = link_route(cidx, i)
+            seg = link_route(ch.items[i], ch.items[i + 1])
             a = ch.items[i]
             if i == 0:
                 pts.append((seg[0][0], bx[1] + bx[3]))
@@ -1075,11 +1158,12 @@ def _seg_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> Point | None:
 
 
 def count_polyline_crossings(lines: Sequence[tuple[str, str, Sequence[Point]]],
-                             tol: float = 0.5) -> int:
+                             ) -> int:
     """Crossings between polylines ``(source, target, points)``.
 
-    A touch within ``tol`` of an end point that both polylines share (two edges of
-    one step meeting at its box) is not a crossing; each pair of segments counts once.
+    Two polylines of one step (sharing a source or a target) never cross: they meet at
+    its box or merge into one line on the way to it (edge concentration). Any other
+    pair counts once per point where they intersect.
 
     >>> count_polyline_crossings([("a", "b", [(0, 0), (2, 2)]), ("c", "d", [(0, 2), (2, 0)])])
     1
@@ -1090,8 +1174,6 @@ def count_polyline_crossings(lines: Sequence[tuple[str, str, Sequence[Point]]],
             a, b = pts[i], pts[i + 1]
             segs.append((idx, a, b, min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]),
                          max(a[1], b[1])))
-    ends = [{(round(ly[2][0][0], 1), round(ly[2][0][1], 1)),
-             (round(ly[2][-1][0], 1), round(ly[2][-1][1], 1))} for ly in lines]
     names = [{ly[0], ly[1]} for ly in lines]
     segs.sort(key=lambda s: s[3])
     count = 0
@@ -1108,10 +1190,9 @@ def count_polyline_crossings(lines: Sequence[tuple[str, str, Sequence[Point]]],
             if x is None:
                 continue
             if names[si[0]] & names[sj[0]]:
-                near_end = any(math.hypot(x[0] - e[0], x[1] - e[1]) <= tol
-                               for e in ends[si[0]] | ends[sj[0]])
-                if near_end:
-                    continue
+                # Two lines of one step meet: at its box, or where they merge into one
+                # line on their way to it (edge concentration). A touch, not a crossing.
+                continue
             key = (min(si[0], sj[0]), max(si[0], sj[0]), (round(x[0], 1), round(x[1], 1)))
             if key in seen:  # a crossing exactly at a bend counts once
                 continue
@@ -1178,11 +1259,15 @@ def _clip(p1: Point, p2: Point, x0: float, y0: float, x1: float, y1: float) -> b
 
 def flow_layout(G: nx.DiGraph, flows: Mapping[str, object], *,
                 fit: tuple[float, float] = DEFAULT_FIT, wrap: int = 22,
-                font_size: float = 6.0, plan: Sequence[object] | None = None) -> Layout:
+                font_size: float = 6.0, plan: Sequence[object] | None = None,
+                merge: bool = False, compact: bool = False) -> Layout:
     """The stage-column layout of a flow graph, stages from the flows (``Step.stage``).
 
-    The one layout of a flow: the app's step map and the printed sheet both draw it.
-    The result is remembered for the same graph, stages and sheet: treat it as read-only.
+    One engine for the app's step map and the printed sheet: ``compact`` is the print's
+    tighter spacing (:data:`PRINT_SPACING`), ``merge`` merges lines into one step once
+    they leave their stage (edge concentration; the print asks for it when the sheet
+    needs the room). The result is remembered for the same graph, stages and sheet:
+    treat it as read-only.
     A filtered view is laid out from the induced subgraph, so it has no gaps.
 
     >>> from explorer.io.load import load_flows
@@ -1205,7 +1290,8 @@ def flow_layout(G: nx.DiGraph, flows: Mapping[str, object], *,
                          str(G.nodes[n].get("lane")), stage_of.get(n, -1)) for n in G)),
            tuple(sorted((str(u), str(v), bool(r), _edge_strength(G, u, v))
                         for u, v, r in G.edges(data="repeat"))),
-           tuple(sorted(titles.items())), tuple(li.id for li in lanes), fit, wrap, font_size)
+           tuple(sorted(titles.items())), tuple(li.id for li in lanes), fit, wrap, font_size,
+           merge, compact)
     found = _LAYOUT_MEMO.get(key)
     if found is not None:
         return found
@@ -1213,7 +1299,8 @@ def flow_layout(G: nx.DiGraph, flows: Mapping[str, object], *,
                             lane_of={n: str(G.nodes[n].get("lane", "")) for n in G},
                             lane_order=[li.id for li in lanes], stage_titles=titles,
                             lane_titles={li.id: li.name for li in lanes},
-                            fit=fit, wrap=wrap, font_size=font_size)
+                            fit=fit, wrap=wrap, font_size=font_size, merge=merge,
+                            spacing=PRINT_SPACING if compact else None)
     if len(_LAYOUT_MEMO) >= 32:
         _LAYOUT_MEMO.pop(next(iter(_LAYOUT_MEMO)))
     _LAYOUT_MEMO[key] = layout

@@ -42,6 +42,8 @@ KIND_GLYPHS: dict[str, tuple[str, str]] = {
 
 TEXT = "#111111"
 MIN_PT = 6.0
+#: Text this big reads comfortably on a wall: no need to merge lines to get more room.
+COMFORT_PT = 6.5
 MARGIN = 15.0
 
 
@@ -277,7 +279,7 @@ def figure_bytes(fig: Figure, fmt: str, title: str, family: str) -> bytes:
 
 #: Formats of the printed map.
 PRINT_FORMATS: tuple[str, ...] = ("pdf", "svg")
-WRAPS: tuple[int, ...] = (22, 20, 18)
+WRAPS: tuple[int, ...] = (22, 18, 14)
 
 
 @dataclass(frozen=True)
@@ -305,33 +307,71 @@ def sheet_meta(G: nx.DiGraph, fs: FlowSet) -> SheetMeta:
 
 
 def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
-               orientation: Orientation, subtitle: str | None = None,
+               orientation: Orientation | Literal["best"], subtitle: str | None = None,
                plan: Sequence[object] | None = None, max_scale: float = 1.6
                ) -> tuple[Figure, RenderInfo, Layout] | None:
-    """The flow on one sheet at 6 pt or more (trying narrower labels), or None."""
+    """The flow on one sheet at 6 pt or more, or None.
+
+    Every label width of :data:`WRAPS` is laid out (and both orientations for
+    ``"best"``); the one that prints the biggest text wins.
+    """
     from explorer.render.layout import flow_layout, pick_family
 
     family = pick_family()
     kinds = sorted({str(G.nodes[n]["kind"]) for n in G})
     entries = legend_entries(meta.lanes, kinds)
     longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, family))
-    fr = frame(paper, orientation, len(entries), family, longest)
-    for wrap in WRAPS:
-        layout = flow_layout(G, fs.flows, fit=(fr.map_box[2], fr.map_box[3]), wrap=wrap,
-                             plan=plan)
-        scale = min(fr.map_box[2] / layout.width, fr.map_box[3] / layout.height)
-        if scale * layout.font_size >= MIN_PT:
-            fig, info = draw_sheet(layout, title=meta.title, as_of=meta.as_of,
-                                   sources=meta.sources, lanes=meta.lanes, paper=paper,
-                                   orientation=orientation, subtitle=subtitle,
-                                   max_scale=max_scale)
-            return fig, info, layout
-    return None
+    turns: tuple[Orientation, ...] = (("landscape", "portrait") if orientation == "best"
+                                      else (orientation,))
+    best: tuple[float, Orientation, Layout] | None = None
+    # Lines into one step merge (edge concentration) only when the sheet needs the room:
+    # merged trunks save width but can cost a crossing or two.
+    for merge in (False, True):
+        seen: list[tuple[float, Orientation]] = []
+        if merge and best is not None and best[0] >= COMFORT_PT:
+            break
+        # Both turns at the widest labels, then the narrower labels on the better turn.
+        tries = [(turn, WRAPS[0]) for turn in turns]
+        for i, (turn, wrap) in enumerate(tries):
+            fr = frame(paper, turn, len(entries), family, longest)
+            layout = flow_layout(G, fs.flows, fit=(fr.map_box[2], fr.map_box[3]),
+                                 wrap=wrap, plan=plan, merge=merge, compact=True)
+            pt = layout.font_size * min(fr.map_box[2] / layout.width,
+                                        fr.map_box[3] / layout.height, max_scale)
+            if best is None or pt > best[0] + 1e-6:
+                best = (pt, turn, layout)
+            if i == len(turns) - 1:
+                better = max([*seen, (pt, turn)])[1]
+                tries += [(better, w) for w in WRAPS[1:]]
+            seen.append((pt, turn))
+    if best is None or best[0] < MIN_PT - 1e-6:
+        return None
+    fig, info = draw_sheet(best[2], title=meta.title, as_of=meta.as_of, sources=meta.sources,
+                           lanes=meta.lanes, paper=paper, orientation=best[1],
+                           subtitle=subtitle, max_scale=max_scale)
+    return fig, info, best[2]
+
+
+def printed_layout(fs: FlowSet, flow_id: str, paper: Paper = "a3",
+                   orientation: Orientation | Literal["best"] = "best") -> Layout | None:
+    """The layout :func:`print_map` draws on one sheet, or None when it needs pages.
+
+    >>> from explorer.io.load import load_flows
+    >>> printed_layout(load_flows(), "permanence") is not None
+    True
+    """
+    from explorer.graph import flow_graph
+
+    G = flow_graph(fs, flow_id)
+    got = _fit_sheet(G, fs, sheet_meta(G, fs), paper, orientation)
+    return None if got is None else got[2]
 
 
 def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3",
-              orientation: Orientation = "landscape") -> bytes:
+              orientation: Orientation | Literal["best"] = "best") -> bytes:
     """The printed map of a flow (or ``"all"``) as PDF or SVG bytes.
+
+    ``orientation="best"`` turns the sheet whichever way prints the bigger text.
 
     One sheet when every name fits at 6 pt or more. Otherwise a PDF is the stage
     overview followed by a page per stage; an SVG (one page by nature) is refused
@@ -353,7 +393,9 @@ def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3
         raise FlowError(f"the map of '{flow_id}' does not fit one {paper.upper()} sheet with "
                         "text of 6 pt or more: choose a bigger --paper (a1 or a0), or "
                         "--format pdf for the stage overview and a page per stage")
-    return _pages_by_stage(G, fs, meta, paper, orientation)
+    # Pages of one book turn one way: landscape unless portrait was asked for.
+    return _pages_by_stage(G, fs, meta, paper,
+                           "portrait" if orientation == "portrait" else "landscape")
 
 
 def _pages_by_stage(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,

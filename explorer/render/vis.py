@@ -576,9 +576,16 @@ div.vis-tooltip{position:absolute;visibility:hidden;padding:6px;white-space:pre-
   font-size:13px;box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}
 @media print{
   .controls,.toolbar,#info{display:none !important}
-  #map{height:170mm;border:none}
+  #map{height:205mm;border:none}
   header p{color:#000}
   @page{size:A3 landscape;margin:10mm}
+  /* The legend in compact columns under the map: the whole sheet stays one page. */
+  .legend{font-size:9px;break-inside:avoid}
+  .legend h2{font-size:10px;margin:2px 0}
+  .legend .cols{flex-wrap:nowrap;gap:14px}
+  .legend ul{column-count:3;column-gap:12px}
+  .legend li{break-inside:avoid;margin:1px 0}
+  .sw{width:9px;height:9px;border-width:1px}
 }
 .sr-only{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .toolbar{display:flex;gap:6px;align-items:center;padding:4px 10px;border-bottom:1px solid #ccc}
@@ -793,7 +800,9 @@ _JS = r"""
   window.addEventListener("beforeprint", function () {
     if (!network) { return; }
     screenHeight = container.style.height;
-    container.style.height = "170mm";
+    container.style.height = "205mm";
+    // On paper a small label still reads (the screen hides labels under 5 px).
+    network.setOptions({nodes: {scaling: {label: {drawThreshold: 1}}}});
     network.setSize("100%", container.clientHeight + "px");
     network.redraw();
     network.fit({animation: false});
@@ -801,6 +810,7 @@ _JS = r"""
   window.addEventListener("afterprint", function () {
     if (!network) { return; }
     container.style.height = screenHeight || "";
+    network.setOptions({nodes: {scaling: {label: {drawThreshold: 5}}}});
     network.setSize("100%", container.clientHeight + "px");
     network.redraw();
   });

@@ -450,7 +450,8 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
     p1, p2, p3 = st.columns(3)
     paper = p1.selectbox("Paper", ("a3", "a4", "a2", "a1", "a0"), key=k.paper,
                          format_func=str.upper)
-    orient = p2.selectbox("Orientation", ("landscape", "portrait"), key=k.orient)
+    orient = p2.selectbox("Orientation", ("best", "landscape", "portrait"), key=k.orient,
+                          format_func=lambda o: "Best fit" if o == "best" else o.title())
     with p3:
         st.download_button("Download the printed map (PDF)",
                            _deferred_print(fs, flow_id, "pdf", paper, orient),
