@@ -6,9 +6,13 @@
 remembered, the geometry is not), as a print in another paper size needs.
 ``map_pdf_all_a1_s`` / ``map_pdf_all_a3_s``: the whole system's printed PDF on one A1
 sheet, and on A3 (one sheet if it fits, else the overview and a page per stage).
-``crossings_<flow>`` and ``dot_crossings_<flow>``: edge crossings of our drawing and of
-``dot`` on the same DAG with boxes of the same size, counted the same way (repeat
-edges left out); ``dot`` figures are -1 when Graphviz is not installed.
+``crossings_<flow>`` and ``dot_crossings_<flow>``: edge crossings of our drawing (the
+screen's step map) and of ``dot`` on the same DAG with boxes of the same size, counted
+the same way (repeat edges left out; two lines of one step never cross: they meet at
+its box or merge on the way); ``dot`` figures are -1 when Graphviz is not installed.
+``print_crossings_<flow>``: the same count on the printed sheet (A3 for a flow, A1 for
+the whole system), ``print_pt_<flow>``: its smallest map text in points (6 at least),
+``print_pdf_<flow>_s``: making that PDF (layouts tried included, nothing remembered).
 """
 
 from __future__ import annotations
@@ -63,6 +67,18 @@ def run() -> dict[str, float]:
             out[f"dot_crossings_{key}"] = float(dot_crossings(H)[0])
         else:
             out[f"dot_crossings_{key}"] = -1.0
+    from explorer.render.printing import _fit_sheet, sheet_meta
+
+    for fid, paper in (("permanence", "a3"), ("care-and-protection", "a3"), ("all", "a1")):
+        H = flow_graph(fs, fid)
+        key = fid.replace("-", "_")
+        lay._LAYOUT_MEMO.clear()
+        lay._ORDER_MEMO.clear()
+        t = time.perf_counter()
+        got = _fit_sheet(H, fs, sheet_meta(H, fs), paper, "best")  # type: ignore[arg-type]
+        out[f"print_pdf_{key}_s"] = time.perf_counter() - t
+        out[f"print_pt_{key}"] = got[1].min_font if got else -1.0
+        out[f"print_crossings_{key}"] = float(lay.count_crossings(got[2])) if got else -1.0
     return out
 
 

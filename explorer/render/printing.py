@@ -205,8 +205,8 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
         ax.text(MARGIN, H - MARGIN, title, fontsize=14, fontweight="bold", va="top",
                 ha="left", color=TEXT)
         ax.text(MARGIN, H - MARGIN - 20, f"Law and guidance as of {as_of}. "
-                + (subtitle or "Boxes run top to bottom inside each stage, stages left to "
-                              "right."),
+                + (subtitle or "Boxes run top to bottom inside each stage; stages run left "
+                              "to right, row by row."),
                 fontsize=7.5, va="top", ha="left", color=TEXT)
         # legend
         top = fr.legend_top

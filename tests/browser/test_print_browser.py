@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,6 @@ from pypdf import PdfReader
 
 from explorer.io.load import load_flows
 from explorer.render.export import export_text
-from tests.browser.conftest import _require_browser
-from tests.browser.harness import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -36,19 +33,13 @@ _BOXES_OUTSIDE = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def printer() -> Iterator[Any]:
-    _require_browser()
-    with chromium() as b:
-        yield b
-
-
 @pytest.mark.parametrize("flow", ["permanence", "care-and-protection", "all"])
 def test_printing_the_exported_map_puts_every_step_on_one_a3_sheet(
-        printer: Any, tmp_path: Path, flow: str) -> None:
+        browser: Any, tmp_path: Path, flow: str) -> None:
     page_file = tmp_path / f"{flow}.html"
     page_file.write_text(export_text(load_flows(), flow, "html"), encoding="utf-8")
-    context = printer.new_context(viewport={"width": 1366, "height": 768})
+    # The session's Chromium (one Playwright per process); the page is a local file.
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
     try:
         page = context.new_page()
         page.goto(page_file.as_uri())
