@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -29,6 +30,7 @@ from tests.browser.harness import (  # noqa: E402
     chromium,
     map_frame,
     run_app,
+    wait_idle,
 )
 
 RUNS = 9
@@ -38,6 +40,27 @@ def _flows_dir() -> Path:
     if load_flows(DEFAULT_FLOWS_DIR).flows:
         return DEFAULT_FLOWS_DIR
     return ROOT / "tests" / "fixtures" / "explorer"
+
+
+def _open_lane_menu(page: Any) -> Any:
+    """The lane filter's menu, open (a late rerun can close it: wait for idle, retry)."""
+    folded = page.get_by_text("Show only some lanes or tags").first
+    lanes = page.get_by_test_id("stMultiSelect").first
+    option = page.get_by_role("option").filter(has_not_text="Select all").first
+    last: Exception | None = None
+    for _ in range(4):
+        wait_idle(page)
+        try:
+            if not lanes.is_visible():
+                folded.click()
+                lanes.wait_for(state="visible", timeout=10_000)
+            lanes.click()
+            option.wait_for(timeout=10_000)
+            return option
+        except Exception as exc:  # the menu closed under us: try again
+            last = exc
+            page.keyboard.press("Escape")
+    raise TimeoutError(f"could not open the lane filter: {last}")
 
 
 def run() -> dict[str, float]:
@@ -77,19 +100,23 @@ def run() -> dict[str, float]:
             count = frame.evaluate("mapNodeCount()")  # type: ignore[attr-defined]
             # Timed in the browser, from the user's click on a lane (the click event) to
             # the map's next drawing: Playwright's own work around a click is not the app's.
-            page.get_by_text("Show only some lanes or tags").first.click()  # type: ignore[attr-defined]
-            page.get_by_test_id("stMultiSelect").first.click()  # type: ignore[attr-defined]
-            option = page.get_by_role("option").filter(  # type: ignore[attr-defined]
-                has_not_text="Select all").first
-            option.wait_for()
-            page.evaluate(  # type: ignore[attr-defined]
-                "() => { window.__clickAt = null; document.addEventListener('click', "
-                "() => { window.__clickAt = window.__clickAt || Date.now(); }, "
-                "{capture: true}); }")
-            frame.evaluate(  # type: ignore[attr-defined]
-                "() => { window.__drawnAt = null; mapNetwork.on('afterDrawing', "
-                "() => { window.__drawnAt = window.__drawnAt || Date.now(); }); }")
-            option.click()
+            for attempt in range(4):
+                option = _open_lane_menu(page)
+                page.evaluate(  # type: ignore[attr-defined]
+                    "() => { window.__clickAt = null; if (!window.__clickHooked) { "
+                    "window.__clickHooked = true; document.addEventListener('click', "
+                    "() => { window.__clickAt = window.__clickAt || Date.now(); }, "
+                    "{capture: true}); } }")
+                frame.evaluate(  # type: ignore[attr-defined]
+                    "() => { window.__drawnAt = null; mapNetwork.on('afterDrawing', "
+                    "() => { window.__drawnAt = window.__drawnAt || Date.now(); }); }")
+                try:
+                    option.click(timeout=10_000)
+                    break
+                except Exception:  # a late rerun closed the menu: open it again
+                    if attempt == 3:
+                        raise
+                    page.keyboard.press("Escape")  # type: ignore[attr-defined]
             frame = map_frame(page, not_count=count)
             clicked = page.evaluate("window.__clickAt")  # type: ignore[attr-defined]
             drawn = frame.evaluate("window.__drawnAt")  # type: ignore[attr-defined]

@@ -328,7 +328,9 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
     # merged trunks save width but can cost a crossing or two.
     for merge in (False, True):
         seen: list[tuple[float, Orientation]] = []
-        if merge and best is not None and best[0] >= COMFORT_PT:
+        # Merging gains a tenth or two: no use when the text is far too small, or
+        # already comfortable.
+        if merge and best is not None and not MIN_PT * 0.8 <= best[0] < COMFORT_PT:
             break
         # Both turns at the widest labels, then the narrower labels on the better turn.
         tries = [(turn, WRAPS[0]) for turn in turns]
@@ -340,7 +342,7 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
                                         fr.map_box[3] / layout.height, max_scale)
             if best is None or pt > best[0] + 1e-6:
                 best = (pt, turn, layout)
-            if i == len(turns) - 1:
+            if i == len(turns) - 1 and best[0] < COMFORT_PT:  # narrower only if need be
                 better = max([*seen, (pt, turn)])[1]
                 tries += [(better, w) for w in WRAPS[1:]]
             seen.append((pt, turn))
