@@ -88,6 +88,11 @@ class PageState:
             raise KeyError(f"{self.page} declares no state field {field!r}")
         return "_".join((self.page, field, *map(str, parts)))
 
+    @property
+    def keys(self) -> Keys:
+        """The keys by attribute: ``STATE.keys.step == STATE.key("step")``."""
+        return Keys(self)
+
     def get(self, field: str, default: Any = None) -> Any:
         return st.session_state.get(self.key(field), default)
 
@@ -171,6 +176,17 @@ class PageState:
     def case_data(self) -> CaseData:
         """The holder of this page's private case data (forgotten on leaving the page)."""
         return CaseData(self.page)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A page's state keys by attribute (``keys.step``), each checked like
+    :meth:`PageState.key`: for code that names many widgets, such as the explorer view."""
+
+    state: PageState
+
+    def __getattr__(self, field: str) -> str:
+        return self.state.key(field)
 
 
 @dataclass(frozen=True)
