@@ -6,16 +6,16 @@ Never ``playwright install``: the browser is the system's ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.server import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -27,12 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -47,38 +41,14 @@ class App:
 @contextmanager
 def run_app(flows_dir: Path, *, timeout: float = 60) -> Iterator[App]:
     """``streamlit run`` on a free localhost port; stopped (by its own pid) afterwards."""
-    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"streamlit-{port}.log"
-    env = {**os.environ, "PERMANENCE_FLOWS_DIR": str(flows_dir)}
+    log = ARTIFACTS / f"streamlit-{os.getpid()}-{time.monotonic_ns()}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "localhost",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy")
-            time.sleep(0.2)
-        yield App(url, port, flows_dir, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+           "--server.address", "localhost", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    with streamlit_server(cmd, env={"PERMANENCE_FLOWS_DIR": str(flows_dir)}, log=log,
+                          timeout=timeout) as server:
+        yield App(server.url, server.port, flows_dir, server.process, log)
 
 
 @dataclass
