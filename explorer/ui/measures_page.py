@@ -64,11 +64,12 @@ STATE = PageState("measures", url=("aim",), multi=("aim",), session=(
     "load_example", "upload", "aim_form", "aim_from", "aim_to", "aim_days", "aim_share",
     "aims_clear", "summary_csv", "interval", "chart_csv", "transitions_csv",
     "variants_csv", "clocks_csv", "min_children", "case"))
-PRIVACY = ("**Privacy.** An event log is about children. What you upload here is read in "
-           "this browser session's memory only: it is not stored, written to disk, logged or "
-           "sent anywhere, and it is gone when you clear it, go to another page or close the "
-           "tab. Use "
-           "pseudonymous case ids, never names.")
+PRIVACY = ("**Privacy.** An event log is about children. What you upload here is "
+           "held in this server's memory for your browser session only: it is not stored, "
+           "written to disk, logged, shared with other sessions or sent anywhere. It is "
+           "deleted at once when you clear it, upload another file or go to another page, "
+           "and within about 30 seconds of closing the tab. Use pseudonymous case ids, "
+           "never names.")
 DISCLOSURE = (f"**Disclosure control.** Counts under {SUPPRESS_BELOW} can identify a child. "
               f"Downloads suppress them by default (shown as \"<{SUPPRESS_BELOW}\", and the "
               "medians and shares drawn from them left out), as official statistics do; "

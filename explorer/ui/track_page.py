@@ -52,13 +52,10 @@ STATE = PageState("track", session=(
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRIVACY = ("**Privacy.** Case dates are about children. What you upload or enter here is "
            "held in this server's memory for your browser session only: it is not stored, "
-           "written to disk, logged, shared with other sessions or sent anywhere, and the "
-           "page keeps no copy of it beyond the upload box and the form. Clear, or "
-           "uploading another file deletes the file from the server's memory at once, and so "
-           "does going to another page (if you leave this page, nothing stays); when you "
-           "close the tab, the server ends the session "
-           "within about 30 seconds, and everything in it goes. Use pseudonymous "
-           "case ids, never names.")
+           "written to disk, logged, shared with other sessions or sent anywhere. It is "
+           "deleted at once when you clear it, upload another file or go to another page, "
+           "and within about 30 seconds of closing the tab. Use pseudonymous case ids, "
+           "never names.")
 
 
 def example_bytes() -> bytes:
