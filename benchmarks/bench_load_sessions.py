@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.harness import free_port  # noqa: E402
+from tests.server import streamlit_server  # noqa: E402
 from tests.wsclient import ProtocolError, Session, widget_id  # noqa: E402
 
 QUICK = os.environ.get("BENCH_LOAD_QUICK") == "1"
@@ -61,25 +59,6 @@ class _Sampler(threading.Thread):
         while not self.stop.is_set():
             self.peak = max(self.peak, _rss_mb(self.pid))
             time.sleep(0.25)
-
-
-def _start_server() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "localhost",
-           "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                return proc, base
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start") from None
-            time.sleep(0.2)
 
 
 def _journey(base: str, samples: list[float], errors: list[str]) -> None:
@@ -115,8 +94,10 @@ def _track_session(base: str) -> None:
 
 
 def run() -> dict[str, float]:
-    proc, base = _start_server()
-    try:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+           "--server.address", "localhost", "--server.headless", "true"]
+    with streamlit_server(cmd) as server:
+        proc, base = server.process, server.url
         _journey(base, [], [])  # warm the shared caches, as the first user would
         time.sleep(2)
         rss_start = _rss_mb(proc.pid)
@@ -147,12 +128,6 @@ def run() -> dict[str, float]:
                 print(f"# track error: {type(exc).__name__}: {exc}", file=sys.stderr)
         time.sleep(SETTLE_S)
         track_after = _rss_mb(proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     ordered = sorted(samples) or [float("nan")]
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
     name = f"load_{SESSIONS}_sessions"

@@ -137,6 +137,25 @@ def test_case_attribute_column_in_an_event_log_is_kept_per_case() -> None:
     assert log.attributes.loc["C1", "placement_type"] == "short_term"
 
 
+def test_an_event_log_takes_the_case_columns_a_caseload_takes() -> None:
+    """One reading of a case's own headers in both formats: an attribute by its name,
+    the date of birth as "DOB"."""
+    fs = load_flows()
+    name = next(a.name for f in fs.flows.values() for a in f.case_attributes
+                if a.id == "placement_type")
+    header = f"case_id,{name},DOB".encode()
+    wide = read_caseload(header + b",looked_after\nC1,foster,2015-01-01,2026-01-05\n",
+                         as_of=D(2026, 3, 1), fs=fs)
+    log = read_events(b"case_id,step,date," + header.split(b",", 1)[1] +
+                      b"\nC1,looked_after,2026-01-05,foster,2015-01-01\n", fs=fs)
+    assert not wide.problems and not log.problems, (wide.problems, log.problems)
+    assert wide.attributes is not None and log.attributes is not None
+    assert wide.attributes.loc["C1", "placement_type"] == "foster"
+    assert log.attributes.loc["C1", "placement_type"] == "foster"
+    assert wide.birth is not None and log.birth is not None
+    assert wide.birth["C1"] == log.birth["C1"] == pd.Timestamp("2015-01-01")
+
+
 # -- quoting: one stray quote loses nothing after it (issue 12 item 3) ---------------------
 
 

@@ -310,19 +310,19 @@ def test_non_agency_adoption_needs_12_months_and_3_months_notice(graph: nx.DiGra
     assert ("acsa_2007", "s.18(2)") in provisions(notice)
 
 
-def test_the_route_is_considered_after_6_months_as_unverified_guidance_not_law(
+def test_the_route_is_considered_after_6_months_as_guidance_not_law(
         graph: nx.DiGraph) -> None:
     """The 6-month point is on the route decision (which may be a return home), cited to the
-    Scottish Government's 2011 guidance, and marked low confidence because that text was not
-    read (issue 14, item 7)."""
+    Scottish Government's 2011 guidance, and marked medium confidence: the Government's own
+    summary of the guidance was read, the guidance text was not (issue 14, item 7)."""
     ts = timescale(graph, "looked_after", "permanence_decision", limit=6,
                    unit="months", kind="guidance_target")
     assert not ts.statutory
     assert [lb.source for lb in ts.legal_basis] == ["sg_lac_guidance_2011"]
-    assert ts.confidence == "low"
+    assert ts.confidence == "medium"
     # Also on the recommendation of permanence away from home, one outcome of that decision.
     [rec] = timescales_between(graph, "looked_after", "permanence_recommendation")
-    assert (rec.limit, rec.unit, rec.confidence) == (6, "months", "low")
+    assert (rec.limit, rec.unit, rec.confidence) == (6, "months", "medium")
 
 
 # ---------------------------------------------------------------------------- estimates

@@ -217,11 +217,15 @@ def test_a_hearings_warrant_lasts_7_days_beginning_with_first_detention(
     assert limit(ts) == (7, "days", "statutory_max", "beginning_with_event_day")
 
 
-def test_no_first_working_day_rule_is_invented_for_a_child_held_on_a_warrant(
+def test_a_hearings_warrant_brings_the_hearing_on_the_first_working_day_after_detention(
         cp_graph: nx.DiGraph) -> None:
-    """The Rules 2013 provision the audit cites ("r.17") was not read: no rule shown."""
-    assert [t.id for t in timescales_between(cp_graph, "child_detained_on_warrant",
-                                             "grounds_hearing")] == ["warrant_lasts_7_days"]
+    """Hearings Rules 2013 r.17(2): "The Reporter must, wherever practicable, arrange the
+    children's hearing to take place on the first working day after the child was first
+    detained in pursuance of the warrant" (a hearing's s.123 warrant, r.17(1))."""
+    ts = rule(cp_graph, "child_detained_on_warrant", "grounds_hearing", "r.17(1)-(2)")
+    assert limit(ts) == (1, "working_days", "statutory_fixed", "nth_day_after_event")
+    assert "wherever practicable" in (ts.wording or "")
+    assert "s.123" in (ts.applies_when or "")
 
 
 def test_enforcement_notice_gives_21_days_and_the_further_review_follows_28_days(
@@ -334,13 +338,20 @@ def test_no_duty_to_tell_the_reporter_of_a_child_assessment_order(cp: Flow) -> N
     assert "s.43(1)(e)" in text and "ss.35-36" in text
 
 
-def test_who_is_a_child_says_what_is_in_force_and_for_which_purposes(cp: Flow) -> None:
-    """CHSA s.199(1) as amended: "child" means a person who is under 18 years of age (but
-    subject to subsection (2))"; the 2024 Act s.1 is in force "for specified purposes" (SSI
-    2024/211; SSI 2025/115)."""
-    assert "under 18 (s.199(1)" in cp.summary
-    assert "for specified purposes" in cp.summary
-    assert "SSI 2024/211" in cp.summary and "SSI 2025/115" in cp.summary
+def test_who_is_a_child_keeps_under_16_for_hearings_and_the_2024_change_prospective(
+        cp: Flow) -> None:
+    """The 2024 Act s.1 (s.199: "for '16' substitute '18'"; (3)-(9) repealed) is in force only
+    "for the purpose of its application to" sections of the Criminal Procedure (Scotland)
+    Act 1995 (SSI 2024/211 reg 2(a); SSI 2025/115 reg 2(1)(a); SSI 2025/379 reg 2(2)(a)):
+    for the hearings system a child is still under 16, with the s.199(3)-(9) extensions."""
+    text = " ".join(cp.summary.split())
+    assert '"child" is still a person under 16' in text
+    assert "s.199(3)-(9)" in text
+    assert "in force only for purposes of the Criminal Procedure (Scotland) Act 1995" in text
+    assert "prospective" in text
+    for ssi in ("SSI 2024/211", "SSI 2025/115", "SSI 2025/379"):
+        assert ssi in text
+    assert "means a person under 18" not in text
 
 
 def test_named_person_and_childs_plan_are_policy_since_the_2014_act_repeal(

@@ -10,12 +10,8 @@ for the machine's address and connect a socket towards 8.8.8.8.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +19,7 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import InvalidStatus, WebSocketException
 
-from tests.browser.harness import free_port
+from tests.server import streamlit_server
 from tests.wsclient import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,35 +53,13 @@ def _is_local(where: str) -> bool:
 
 @contextmanager
 def audited_server(tmp_path: Path, module: str, *args: str) -> Iterator[tuple[str, Path]]:
-    port = free_port()
+    """``module`` run as a server under the audit hook; yields its URL and the hook's log."""
     log = tmp_path / "net.log"
     log.touch()
-    env = {**os.environ, "NET_AUDIT_LOG": str(log), "NET_AUDIT_MODULE": module}
-    cmd = [sys.executable, "-c", _AUDITED, "--", *args, "--server.port", str(port),
-           "--server.headless", "true"]
-    out = (tmp_path / "server.out").open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError((tmp_path / "server.out").read_text(errors="replace"))
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield base, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        out.close()
+    cmd = [sys.executable, "-c", _AUDITED, "--", *args, "--server.headless", "true"]
+    with streamlit_server(cmd, env={"NET_AUDIT_LOG": str(log), "NET_AUDIT_MODULE": module},
+                          log=tmp_path / "server.out") as server:
+        yield server.url, log
 
 
 def _outside(log: Path) -> list[list[str]]:

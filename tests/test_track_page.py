@@ -35,7 +35,7 @@ def test_page_says_nothing_uploaded_is_stored_logged_or_sent() -> None:
     at = _page()
     text = " ".join(i.value for i in at.info)
     assert "not stored" in text and "logged" in text and "sent" in text
-    assert "leave this page" in text and "close the tab" in text
+    assert "go to another page" in text and "closing the tab" in text
 
 
 MARKER = b"MARKER-CASE-7731"

@@ -227,16 +227,46 @@ def header_map(fs: FlowSet | None = None, columns: Collection[str] | None = None
                 if s.id in ids:
                     out.setdefault(normalise_name(s.name), s.id)
     for name, target in DESIGN_NAMES.items():
-        if target in ids or target == DATE_OF_BIRTH:
+        if target in ids:
+            out[name] = target
+    case_columns(fs, into=out)
+    for i in ids:  # ids win over a name that happens to read the same
+        out[normalise_name(i)] = i
+    return out
+
+
+def case_columns(fs: FlowSet | None = None, *, into: dict[str, str] | None = None
+                 ) -> dict[str, str]:
+    """Every accepted header (normalised) of a case's own columns, in either format: the
+    date of birth (``date_of_birth``, "Date of birth", "DOB") and each case attribute by
+    its id or its name, to the column it means. Added ``into`` a header map, a name
+    already there (a step's) is kept.
+
+    >>> case_columns()["dob"]
+    'date_of_birth'
+    """
+    out = {} if into is None else into
+    for name, target in DESIGN_NAMES.items():
+        if target == DATE_OF_BIRTH:
             out[name] = target
     for name, a in attribute_names(fs).items():
         out.setdefault(name, a)
     for a in case_attributes(fs):
         out[normalise_name(a)] = a
     out[normalise_name(DATE_OF_BIRTH)] = DATE_OF_BIRTH
-    for i in ids:  # ids win over a name that happens to read the same
-        out[normalise_name(i)] = i
     return out
+
+
+def find_column(header: list[str], names: Collection[str]) -> int | None:
+    """The index of the first header cell that, normalised, is one of ``names``.
+
+    >>> find_column(["Case_ID", "Event Date"], ("event date", "date"))
+    1
+    """
+    for i, h in enumerate(header):
+        if normalise_name(h) in names:
+            return i
+    return None
 
 
 def step_names(fs: FlowSet | None) -> dict[str, str]:

@@ -43,10 +43,12 @@ from explorer.cases.caseload import (
     attribute_values,
     build_wide,
     case_attributes,
+    case_columns,
     cell_message,
     check_dates,
     date_message,
     empty_caseload,
+    find_column,
     header_map,
     known_columns,
     normalise_name,
@@ -98,18 +100,11 @@ def _empty_events() -> pd.DataFrame:
                          "row": pd.Series([], dtype=np.int64)})
 
 
-def _find(header: list[str], names: Collection[str]) -> int | None:
-    for i, h in enumerate(header):
-        if normalise_name(h) in names:
-            return i
-    return None
-
-
 def header_format(header: list[str]) -> Literal["wide", "long"]:
     """``long`` when the header has a case id, a step and a date column; else ``wide``."""
-    has_case = _find(header, ("case id", *CASE_HEADERS)) is not None
-    if has_case and _find(header, STEP_HEADERS) is not None and \
-            _find(header, DATE_HEADERS) is not None:
+    has_case = find_column(header, ("case id", *CASE_HEADERS)) is not None
+    if has_case and find_column(header, STEP_HEADERS) is not None and \
+            find_column(header, DATE_HEADERS) is not None:
         return "long"
     return "wide"
 
@@ -144,9 +139,9 @@ def events_from_table(table: Table, *, fs: FlowSet | None = None,
     """An :class:`EventLog` from a table of the long format."""
     problems = list(table.problems)
     header, records = table.header, table.records
-    ci = _find(header, ("case id", *CASE_HEADERS))
-    si = _find(header, STEP_HEADERS)
-    di = _find(header, DATE_HEADERS)
+    ci = find_column(header, ("case id", *CASE_HEADERS))
+    si = find_column(header, STEP_HEADERS)
+    di = find_column(header, DATE_HEADERS)
     if ci is None or si is None or di is None:
         missing = [n for n, i in (("case_id", ci), ("step", si), ("date", di)) if i is None]
         problems.append(InputProblem(
@@ -154,16 +149,15 @@ def events_from_table(table: Table, *, fs: FlowSet | None = None,
             f"header has no {' or '.join(missing)} column", line=table.header_line,
             fatal=True))
         return EventLog(_empty_events(), problems)
-    ni = _find(header, NOTE_HEADERS)
+    ni = find_column(header, NOTE_HEADERS)
     attrs = case_attributes(fs)
+    own = case_columns(fs)
     extra: dict[str, int] = {}
     for i, h in enumerate(header):
         name = normalise_name(h)
         if i in (ci, si, di, ni) or not name:
             continue
-        target = next((a for a in [*attrs, DATE_OF_BIRTH] if normalise_name(a) == name), None)
-        if target is None and name in ("dob", "date of birth"):
-            target = DATE_OF_BIRTH
+        target = own.get(name)
         if target is None:
             problems.append(InputProblem(f"unknown column '{h.strip()}' is ignored; an event "
                                          "log has case_id, step, date, note and case "

@@ -278,8 +278,9 @@ class Share(Strict):
         return self
 
 
-class TransitionTimescale(Strict):
-    """A timescale written on a transition: shorthand for one between its two ends."""
+class _RuleShorthand(Strict):
+    """What a timescale written in shorthand says (on a transition, or under the step it
+    starts from): a :class:`Timescale` without its ends."""
 
     id: Id | None = None
     limit: Annotated[float, Field(gt=0, le=36_500)] | None = None
@@ -300,9 +301,13 @@ class TransitionTimescale(Strict):
     # The same rule as Timescale's: the graph turns this shorthand into a Timescale, and
     # a shorthand the schema let through must not fail there (with a raw pydantic error).
     @model_validator(mode="after")
-    def _limit_needs_unit_or_wording(self) -> TransitionTimescale:
+    def _limit_needs_unit_or_wording(self) -> _RuleShorthand:
         _check_limit(self.limit, self.unit, self.wording)
         return self
+
+
+class TransitionTimescale(_RuleShorthand):
+    """A timescale written on a transition: shorthand for one between its two ends."""
 
 
 class EstimateDraft(Strict):
@@ -335,25 +340,10 @@ class Exit(Strict):
     timescale: TransitionTimescale | None = None
 
 
-class StepRule(Strict):
+class StepRule(_RuleShorthand):
     """A timescale written under the step it starts from: a timescale without ``from``."""
 
-    id: Id | None = None
     to: StepRef
-    limit: Annotated[float, Field(gt=0, le=36_500)] | None = None
-    unit: Unit | None = None
-    kind: TimescaleKind
-    counting: Counting = "not_stated"
-    wording: Text | None = None
-    consequence: Text | None = None
-    applies_when: Text | None = None
-    applies_when_case: CaseCondition | None = None
-    legal_basis: list[LegalBasis] = Field(default_factory=list)
-    confidence: Confidence
-    status: RuleStatus = "current"
-    commencement: Text | None = None
-    history: Text | None = None
-    window: bool = False
 
 
 class Transition(Strict):

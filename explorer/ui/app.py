@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from explorer.ui import track_page
+from explorer.ui import state
 from explorer.ui.common import guarded, register_pages
 from explorer.ui.data import shipped_flowset
 from explorer.ui.pages import PAGES, PageSpec, sections
@@ -26,9 +26,9 @@ HOME_ALIASES: tuple[str, ...] = ("home", "start")
 
 def _page_runner(spec: PageSpec) -> Callable[[], None]:
     def run() -> None:
-        if spec.render is not track_page.render:
-            # Case data is dropped as soon as it is not shown: leaving Track forgets the upload.
-            track_page.forget_uploads()
+        # Case data is dropped as soon as it is not shown: going to another page
+        # forgets what the page left held, and the page's deep link is read afresh.
+        state.enter(spec.url_path)
         try:
             fs, _ = shipped_flowset()
         except Exception as exc:  # an unreadable folder: say so, keep the menu

@@ -1,4 +1,5 @@
-"""Helpers every page uses: safe Markdown, problems, query parameters, error boundaries."""
+"""Helpers every page uses: safe Markdown, problems, error boundaries, links (the pages'
+state, and their query parameters, are kept by :mod:`explorer.ui.state`)."""
 
 from __future__ import annotations
 
@@ -63,22 +64,6 @@ def guarded(fn: Callable[..., None], *args: Any) -> None:
     except Exception as exc:  # the boundary of a page
         st.error("Something went wrong while drawing this page. The other pages still work. "
                  f"Details: {type(exc).__name__}: {md(str(exc))[:500]}")
-
-
-def query_param(name: str) -> str | None:
-    value = st.query_params.get(name)
-    return value if isinstance(value, str) and value else None
-
-
-def set_query_params(**values: str | None) -> None:
-    """Set (or clear, with None or "") deep-link parameters without touching others."""
-    for k, v in values.items():
-        current = st.query_params.get(k)
-        if v:
-            if current != v:
-                st.query_params[k] = v
-        elif k in st.query_params:
-            del st.query_params[k]
 
 
 def download_csv(frame: Any, file_name: str, *, key: str,

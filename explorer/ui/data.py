@@ -2,19 +2,16 @@
 
 What is built from the shipped flows is cached once for every session
 (``st.cache_resource``/``st.cache_data``, bounded). An uploaded flow and everything built
-from it live in the uploading session only (:func:`session_cached`): another session can
-never see it, and it is freed with the session.
+from it live in the uploading session only (:func:`explorer.ui.state.session_cached`):
+another session can never see it, and it is freed with the session.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
 
 import networkx as nx
 import streamlit as st
@@ -25,7 +22,10 @@ from explorer.io.yamlsafe import read_file_bytes
 from explorer.model.flowset import FlowSet
 from explorer.render.common import LaneInfo
 
-T = TypeVar("T")
+# The session's own cache is part of the pages' state (ui.state); named here as well.
+from explorer.ui.state import SESSION_CACHE as SESSION_CACHE
+from explorer.ui.state import SESSION_CACHE_ENTRIES as SESSION_CACHE_ENTRIES
+from explorer.ui.state import session_cached as session_cached
 
 #: Tests and local authorities point the app at another folder of flows with this.
 FLOWS_DIR_ENV = "PERMANENCE_FLOWS_DIR"
@@ -86,37 +86,10 @@ def _load_with_upload(_base: Snapshot, name: str, upload: bytes,
 
 # -- what one session computes about its upload (never shared between sessions) ----------
 
-#: Session-state key of the session's own cache (an upload and what is built from it).
-SESSION_CACHE = "_explorer_session_cache"
-#: Entries one session keeps (maps for filters and searches, views, tables); the oldest go.
-SESSION_CACHE_ENTRIES = 24
-
-
 def is_shared(digest: str) -> bool:
     """True for the shipped flows' digest: what is built from them may be shared by every
     session. An upload's digest (``base:upload``) is kept in its own session only."""
     return ":" not in digest
-
-
-def session_cached(kind: str, key: tuple[object, ...], build: Callable[[], T]) -> T:
-    """``build()`` once per ``(kind, key)`` in this session, in a small LRU cache in
-    ``st.session_state``: it goes when the session goes, and holds one upload at a time
-    (an entry of another upload digest is dropped when a new one arrives)."""
-    cache: OrderedDict[tuple[object, ...], Any] = st.session_state.setdefault(
-        SESSION_CACHE, OrderedDict())
-    full = (kind, *key)
-    if full in cache:
-        cache.move_to_end(full)
-        return cast(T, cache[full])
-    digest = key[0] if key else None
-    if isinstance(digest, str):
-        for old in [k for k in cache if len(k) > 1 and k[1] != digest]:
-            del cache[old]  # another upload: the session shows one at a time
-    value = build()
-    cache[full] = value
-    while len(cache) > SESSION_CACHE_ENTRIES:
-        cache.popitem(last=False)
-    return value
 
 
 def safe_upload_name(name: str) -> str:

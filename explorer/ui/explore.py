@@ -1,14 +1,13 @@
 """Exploring a set of flows: pick a flow, filter, search, see the map and a step's details.
 
 Used by the Map page (shipped flows, with deep links) and by "Your own flow" (an
-upload, without them). Every control's state lives under a page prefix so the two
-pages never share widgets.
+upload, without them). Every control's state lives in the showing page's
+:class:`explorer.ui.state.PageState`, so the two pages never share widgets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
@@ -26,10 +25,11 @@ from explorer.render.export import FORMATS, MIME, SUFFIX, export_text
 from explorer.render.overview import Overview, overview, overview_json
 from explorer.render.printing import print_map
 from explorer.render.vis import MapOptions, legend_html, map_data, map_data_json
-from explorer.ui.common import flow_label, md, query_param, set_query_params
-from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared, session_cached
+from explorer.ui.common import flow_label, md
+from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
+from explorer.ui.state import Keys, PageState, session_cached
 
 NO_STEP = ""
 ALL_STAGES = ""
@@ -42,33 +42,27 @@ MAX_MAP_STEPS = 1500
 FRAME_HEIGHT = 700
 
 
-@dataclass(frozen=True)
-class Keys:
-    """Session-state keys of one explorer view."""
-
-    prefix: str
-
-    def __getattr__(self, name: str) -> str:
-        return f"{self.prefix}_{name}"
-
+#: The explorer view's state fields. A page that shows it declares them in its
+#: :class:`PageState`: ``EXPLORE_URL`` as URL parameters when the page has deep links.
+EXPLORE_URL = ("flow", "step", "view", "route")
+EXPLORE_SESSION = (
+    "route_param", "full_run", "tables_flow", "text_tab", "stage", "lanes", "tags", "overview",
+    "back", "search", "hit", "map", "details", "route_clear", "route_from", "route_to",
+    "route_pick", "table", "table_csv", "paper", "orient", "export")
 
 
-def _init_from_query(k: Keys, fs: FlowSet, flow_ids: list[str]) -> None:
-    """Deep links: flow, step and route from the URL, on the first run of the page only."""
-    if st.session_state.get(k.inited):
-        return
-    st.session_state[k.inited] = True
-    flow = query_param("flow")
-    if flow in flow_ids:
-        st.session_state[k.flow] = flow
-    step = query_param("step")
-    if step:
+def _init_from_query(state: PageState, flow_ids: list[str]) -> None:
+    """Deep links: flow, step and route from the URL, on the first run of a visit only."""
+    k = state.keys
+    link = state.read_url()
+    if link.get("flow") in flow_ids:
+        st.session_state[k.flow] = link["flow"]
+    if step := link.get("step"):
         st.session_state[k.step] = step
         st.session_state[k.view] = VIEWS[1]
-    if query_param("view") == "steps":
+    if link.get("view") == "steps":
         st.session_state[k.view] = VIEWS[1]
-    route = query_param("route")
-    if route:
+    if route := link.get("route"):
         st.session_state[k.route_param] = tuple(r for r in route.split(",") if r)
 
 
@@ -79,17 +73,18 @@ def _clean_multiselect(key: str, options: list[str]) -> None:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
-def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
-            heading_level: int = 2) -> None:
-    """The whole explorer view for ``fs``."""
-    k = Keys(prefix)
+def explore(fs: FlowSet, digest: str, state: PageState, *, heading_level: int = 2) -> None:
+    """The whole explorer view for ``fs``, its state kept in the page's ``state``; a page
+    whose state has URL fields gets deep links."""
+    k = state.keys
+    deep_links = bool(state.url)
     flow_ids = sorted(fs.flows)
     if not flow_ids:
         st.info("There are no valid flows to show.")
         return
     options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
     if deep_links:
-        _init_from_query(k, fs, options)
+        _init_from_query(state, options)
     if st.session_state.get(k.flow) not in options:
         # The whole system first: the map is where people see how the processes join.
         st.session_state[k.flow] = ALL if ALL in options else options[0]
@@ -98,7 +93,7 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
     # outline and the table below do not change, and resending them made a filter
     # change slow. Choosing another flow reruns the whole page (see _map_section).
     st.session_state[k.full_run] = True
-    _map_section(fs, digest, k, options, deep_links)
+    _map_section(fs, digest, state, options)
     st.session_state[k.full_run] = False
     flow_id = st.session_state[k.flow]
     st.session_state[k.tables_flow] = flow_id
@@ -120,9 +115,9 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
 
 
 @st.fragment
-def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
-                 deep_links: bool) -> None:
+def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str]) -> None:
     """Flow choice, filters, search, route, the map and the step's details."""
+    k, deep_links = state.keys, bool(state.url)
     c1, c2 = st.columns([2, 3])
     flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: flow_label(fs, f),
                            help="One process, or the whole system joined up")
@@ -141,7 +136,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     if mode == VIEWS[0]:
         stage_overview(overview_json(ov), key=k.overview, on_pick=lambda: _on_stage_pick(k))
         if deep_links:
-            set_query_params(flow=flow_id, step=None, route=None, view=None)
+            state.write_url(flow=flow_id, step=None, route=None, view=None)
         return
     view = cached_view(digest, flow_id, fs)
     G = view.G
@@ -230,7 +225,7 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                         "table of steps below to see what happens there, its legal basis "
                         "and its timescales.")
     if deep_links:
-        set_query_params(flow=flow_id, step=selected, route=",".join(route) or None,
+        state.write_url(flow=flow_id, step=selected, route=",".join(route) or None,
                          view="steps")
 
 

@@ -32,21 +32,14 @@ from explorer.model.kinds import KIND_WORDS, STATUS_COLOURS, STATUS_WORDS, WITHH
 from explorer.model.wording import cite
 from explorer.ui.common import flow_label, md
 from explorer.ui.glossary_page import glossary_search
+from explorer.ui.state import PageState
 
 TITLE = "Learn"
-K_FLOW = "learn_flow"
-K_START = "learn_start"
-K_JOURNEY = "learn_journey"
-K_HISTORY = "learn_history"
-K_OF = "learn_journey_of"
-K_OWN_DAYS = "learn_own_days"
-K_DAYS = "learn_days"
-K_DAYS_POS = "learn_days_pos"
-K_START_DATE = "learn_start_date"
-K_QFLOW = "learn_quiz_flow"
-K_QSEED = "learn_quiz_seed"
-K_QN = "learn_quiz_n"
-K_QCHECKED = "learn_quiz_checked"
+#: The page's state: every field session-only (a journey is a trainee's own walk).
+STATE = PageState("learn", session=(
+    "flow", "start", "journey", "history", "journey_of", "own_days", "days", "days_pos",
+    "start_date", "quiz_flow", "quiz_seed", "quiz_n", "quiz_checked", "move_error", "timeline",
+    "undo", "restart", "go", "clock_table", "q", "quiz_check", "glossary_search"))
 
 #: The status colours of every page, and one for the steps of the journey itself.
 CHART_COLOURS = {**STATUS_COLOURS, CLOSED: STATUS_COLOURS[WITHHELD], "step": "#1f6feb"}
@@ -66,34 +59,34 @@ def _journey_starts(G: nx.DiGraph) -> list[str]:
 
 
 def _restart(flow_id: str, start: str, fs: FlowSet) -> None:
-    st.session_state[K_JOURNEY] = start_journey(flow_graph(fs, flow_id), start)
-    st.session_state[K_HISTORY] = ()
-    st.session_state[K_OF] = (flow_id, start)
+    STATE["journey"] = start_journey(flow_graph(fs, flow_id), start)
+    STATE["history"] = ()
+    STATE["journey_of"] = (flow_id, start)
 
 
 def _move(flow_id: str, choice: Choice, fs: FlowSet) -> None:
     """A choice button: advance the journey, keeping the old one for undo."""
-    journey: Journey = st.session_state[K_JOURNEY]
-    days = float(st.session_state[K_DAYS]) if st.session_state.get(K_OWN_DAYS) else None
+    journey: Journey = STATE["journey"]
+    days = float(STATE["days"]) if STATE.get("own_days") else None
     try:
         new = advance(flow_graph(fs, flow_id), journey, choice, days, start=_start_date())
     except Exception as exc:  # a stale button after a change of flow: say so, keep the journey
-        st.session_state["learn_move_error"] = str(exc)
+        STATE["move_error"] = str(exc)
         return
-    st.session_state[K_HISTORY] = (*st.session_state.get(K_HISTORY, ()), journey)
-    st.session_state[K_JOURNEY] = new
+    STATE["history"] = (*STATE.get("history", ()), journey)
+    STATE["journey"] = new
 
 
 def _start_date() -> dt.date:
-    value = st.session_state.get(K_START_DATE)
+    value = STATE.get("start_date")
     return value if isinstance(value, dt.date) else DEFAULT_START
 
 
 def _undo() -> None:
-    history = st.session_state.get(K_HISTORY, ())
+    history = STATE.get("history", ())
     if history:
-        st.session_state[K_JOURNEY] = history[-1]
-        st.session_state[K_HISTORY] = history[:-1]
+        STATE["journey"] = history[-1]
+        STATE["history"] = history[:-1]
 
 
 def _who_and_basis(fs: FlowSet, G: nx.DiGraph, step: str) -> str:
@@ -183,7 +176,7 @@ def _timeline(G: nx.DiGraph, journey: Journey, items: list[ClockItem]) -> None:
                                                           shape=shape, tooltip=tooltip)
     chart = (bars + points).properties(height=max(120, 24 * len(rows)),
                                        title="The journey so far and its clocks")
-    st.altair_chart(chart, width="stretch", key="learn_timeline")
+    st.altair_chart(chart, width="stretch", key=STATE.key("timeline"))
 
 
 def _journey_section(fs: FlowSet) -> None:
@@ -192,31 +185,31 @@ def _journey_section(fs: FlowSet) -> None:
                 "default to the flows' likely estimates; the legal clocks run as you go.")
     flow_ids = sorted(fs.flows)
     options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
-    if st.session_state.get(K_FLOW) not in options:
-        st.session_state[K_FLOW] = ALL if ALL in options else options[0]
+    STATE.keep_valid("flow", options, ALL if ALL in options else options[0])
     c1, c2, c3 = st.columns(3)
-    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))
+    flow_id = c1.selectbox("Flow", options, key=STATE.key("flow"),
+                           format_func=lambda f: flow_label(fs, f))
     c3.date_input("The journey starts on", value=DEFAULT_START, format="DD/MM/YYYY",
-                  key=K_START_DATE, min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1),
+                  key=STATE.key("start_date"), min_value=dt.date(1990, 1, 1),
+                  max_value=dt.date(2100, 1, 1),
                   help="Day 0 of the walk: the clocks run on the real calendar from here, "
                   "working days as CHSA 2011 s.202 counts them.")
     start_date = _start_date()
     G = flow_graph(fs, flow_id)
     start_options = _journey_starts(G)
-    if st.session_state.get(K_START) not in start_options:
-        st.session_state[K_START] = start_options[0]
-    start = c2.selectbox("Start at", start_options, key=K_START,
+    STATE.keep_valid("start", start_options, start_options[0])
+    start = c2.selectbox("Start at", start_options, key=STATE.key("start"),
                          format_func=lambda n: _name(G, n))
-    if st.session_state.get(K_OF) != (flow_id, start) or K_JOURNEY not in st.session_state:
+    if STATE.get("journey_of") != (flow_id, start) or "journey" not in STATE:
         _restart(flow_id, start, fs)
-    journey: Journey = st.session_state[K_JOURNEY]
-    if err := st.session_state.pop("learn_move_error", None):
+    journey: Journey = STATE["journey"]
+    if err := STATE.pop("move_error"):
         st.warning(f"That move is not open now: {md(err)}")
 
     b1, b2, _ = st.columns([1, 1, 4])
-    b1.button("Undo last move", key="learn_undo", on_click=_undo,
-              disabled=not st.session_state.get(K_HISTORY))
-    b2.button("Restart", key="learn_restart", on_click=_restart, args=(flow_id, start, fs))
+    b1.button("Undo last move", key=STATE.key("undo"), on_click=_undo,
+              disabled=not STATE.get("history"))
+    b2.button("Restart", key=STATE.key("restart"), on_click=_restart, args=(flow_id, start, fs))
 
     moves = len(journey.visits) - 1
     today = start_date + dt.timedelta(days=int(journey.today))
@@ -235,14 +228,14 @@ def _journey_section(fs: FlowSet) -> None:
     else:
         default = max(open_choices, key=lambda c: c.share or 0.0).likely_days or 0.0
         pos = (len(journey.visits), journey.tokens)
-        if st.session_state.get(K_DAYS_POS) != pos:
+        if STATE.get("days_pos") != pos:
             # A new position: the days box starts again from the likely estimate here.
-            st.session_state[K_DAYS_POS] = pos
-            st.session_state[K_DAYS] = float(default)
+            STATE["days_pos"] = pos
+            STATE["days"] = float(default)
         d1, d2 = st.columns([1, 2])
-        own = d1.checkbox("Set the days spent myself", key=K_OWN_DAYS)
+        own = d1.checkbox("Set the days spent myself", key=STATE.key("own_days"))
         d2.number_input("Days spent on the next move", min_value=0.0, max_value=3650.0,
-                        step=1.0, key=K_DAYS, disabled=not own,
+                        step=1.0, key=STATE.key("days"), disabled=not own,
                         help="Otherwise each move takes its likely estimate")
         for tok in journey.tokens:
             s = G.nodes[tok]["step"]
@@ -253,7 +246,7 @@ def _journey_section(fs: FlowSet) -> None:
                 if s.child_and_family:
                     st.caption("The child and family: " + md(s.child_and_family))
                 for c in (c for c in open_choices if c.frm == tok):
-                    st.button(md(_choice_label(G, c)), key=f"learn_go_{c.frm}_{c.to}",
+                    st.button(md(_choice_label(G, c)), key=STATE.key("go", c.frm, c.to),
                               on_click=_move, args=(flow_id, c, fs), width="stretch")
 
     items = clock(G, journey, start_date)
@@ -264,7 +257,7 @@ def _journey_section(fs: FlowSet) -> None:
         st.caption(" · ".join([*(f"{STATUS_WORDS[k]}: {n}" for k, n in counts.items() if n),
                                *([f"· closed: {closed}"] if closed else [])]))
         st.dataframe(_clock_table(G, fs, items), hide_index=True, width="stretch",
-                     key="learn_clock_table")
+                     key=STATE.key("clock_table"))
         st.caption("The clocks are the Track page's own: dated on the calendar from the start "
                    "date, working days as s.202 counts them. A window left unused (an appeal) "
                    "and the clock of a branch not taken are not counted.")
@@ -282,28 +275,27 @@ def _quiz_section(fs: FlowSet) -> None:
                 "source. Change the quiz number for a new set.")
     flow_ids = sorted(fs.flows)
     options = [ALL, *flow_ids] if len(flow_ids) > 1 else flow_ids
-    if st.session_state.get(K_QFLOW) not in options:
-        st.session_state[K_QFLOW] = options[0]
+    STATE.keep_valid("quiz_flow", options, options[0])
     c1, c2, c3 = st.columns([2, 1, 1])
-    flow_id = c1.selectbox("Questions about", options, key=K_QFLOW,
+    flow_id = c1.selectbox("Questions about", options, key=STATE.key("quiz_flow"),
                            format_func=lambda f: flow_label(fs, f))
     seed = int(c2.number_input("Quiz number", min_value=0, max_value=9999, value=1, step=1,
-                               key=K_QSEED))
+                               key=STATE.key("quiz_seed")))
     n = int(c3.number_input("Questions", min_value=1, max_value=20, value=5, step=1,
-                            key=K_QN))
+                            key=STATE.key("quiz_n")))
     quiz = make_quiz(fs, flow_id, n=n, seed=seed)
     if not quiz:
         st.info("This flow has no numbered, cited time limit to ask about.")
         return
     quiz_id = f"{flow_id}_{seed}_{n}"
-    checked = st.session_state.get(K_QCHECKED) == quiz_id
+    checked = STATE.get("quiz_checked") == quiz_id
     answers: list[str | None] = []
     for i, q in enumerate(quiz):
         answers.append(st.radio(f"{i + 1}. {md(q.text)}", q.options, index=None,
-                                key=f"learn_q_{quiz_id}_{i}", format_func=md))
+                                key=STATE.key("q", quiz_id, i), format_func=md))
         if checked:
             _feedback(q, answers[-1])
-    st.button("Check my answers", key="learn_quiz_check", on_click=_check, args=(quiz_id,),
+    st.button("Check my answers", key=STATE.key("quiz_check"), on_click=_check, args=(quiz_id,),
               type="primary")
     if checked:
         right = sum(1 for q, a in zip(quiz, answers, strict=True) if a == q.answer)
@@ -311,7 +303,7 @@ def _quiz_section(fs: FlowSet) -> None:
 
 
 def _check(quiz_id: str) -> None:
-    st.session_state[K_QCHECKED] = quiz_id
+    STATE["quiz_checked"] = quiz_id
 
 
 def _feedback(q: Question, answer: str | None) -> None:
@@ -334,7 +326,7 @@ def render(fs: FlowSet) -> None:
     if not fs.flows:
         st.info("No flow could be loaded, so there is no journey or quiz; the glossary "
                 "still works.")
-        glossary_search(fs, key="learn_glossary_search")
+        glossary_search(fs, key=STATE.key("glossary_search"))
         return
     t1, t2, t3 = st.tabs(["Walk a journey", "Quiz", "Glossary"])
     with t1:
@@ -342,4 +334,4 @@ def render(fs: FlowSet) -> None:
     with t2:
         _quiz_section(fs)
     with t3:
-        glossary_search(fs, key="learn_glossary_search")
+        glossary_search(fs, key=STATE.key("glossary_search"))

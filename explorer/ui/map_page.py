@@ -7,9 +7,12 @@ import streamlit as st
 from explorer.model.flowset import FlowSet
 from explorer.ui.common import show_problems
 from explorer.ui.data import flows_dir, shipped_flowset
-from explorer.ui.explore import explore
+from explorer.ui.explore import EXPLORE_SESSION, EXPLORE_URL, explore
+from explorer.ui.state import PageState
 
 TITLE = "Map"
+#: Deep links: ``/map?flow=...&view=steps&step=...&route=a,b``.
+STATE = PageState("map", url=EXPLORE_URL, session=EXPLORE_SESSION)
 
 
 def render(fs: FlowSet) -> None:
@@ -28,4 +31,4 @@ def render(fs: FlowSet) -> None:
                 "appear here; the Sources and Glossary pages still work.")
         return
     _, digest = shipped_flowset()
-    explore(fs, digest, prefix="map", deep_links=True)
+    explore(fs, digest, STATE)

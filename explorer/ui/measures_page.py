@@ -16,11 +16,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from explorer.analysis.local_calibration import DEFAULT_MIN_CHILDREN, local_calibration
 from explorer.analysis.simulate import simulate
-from explorer.cases.caseload import MAX_UPLOAD_BYTES
 from explorer.cases.forecast import Forecaster
 from explorer.cases.measures import (
     MILESTONE_NAMES,
@@ -51,17 +49,27 @@ from explorer.graph import flow_graph
 from explorer.io.load import EXAMPLES_DIR
 from explorer.io.tabular import neutralise
 from explorer.model.flowset import FlowSet
+from explorer.ui import caseinput
 from explorer.ui.common import download_csv, md
 from explorer.ui.data import cached_tracking_plan, flows_key
+from explorer.ui.state import PageState
 
 EXAMPLE_PATH = EXAMPLES_DIR / "example-events.csv"
 EXAMPLE_AS_OF = dt.date(2026, 1, 1)
-_KEY = "measures_source"  # session state: (label, bytes, filename)
 FLOW = "permanence"
-PRIVACY = ("**Privacy.** An event log is about children. What you upload here is read in "
-           "this browser session's memory only: it is not stored, written to disk, logged or "
-           "sent anywhere, and it is gone when you close the tab or clear it. Use "
-           "pseudonymous case ids, never names.")
+#: The page's state: the local aims are in the address (``aim``, given once an aim); the
+#: log on show, ``(label, bytes, filename)``, is its case data (gone on leaving the page).
+STATE = PageState("measures", url=("aim",), multi=("aim",), session=(
+    "as_of", "suppress_dl", "suppress_screen", "clear", "tabs", "example_download",
+    "load_example", "upload", "aim_form", "aim_from", "aim_to", "aim_days", "aim_share",
+    "aims_clear", "summary_csv", "interval", "chart_csv", "transitions_csv",
+    "variants_csv", "clocks_csv", "min_children", "case"))
+PRIVACY = ("**Privacy.** An event log is about children. What you upload here is "
+           "held in this server's memory for your browser session only: it is not stored, "
+           "written to disk, logged, shared with other sessions or sent anywhere. It is "
+           "deleted at once when you clear it, upload another file or go to another page, "
+           "and within about 30 seconds of closing the tab. Use pseudonymous case ids, "
+           "never names.")
 DISCLOSURE = (f"**Disclosure control.** Counts under {SUPPRESS_BELOW} can identify a child. "
               f"Downloads suppress them by default (shown as \"<{SUPPRESS_BELOW}\", and the "
               "medians and shares drawn from them left out), as official statistics do; "
@@ -79,10 +87,7 @@ def _forecaster(key: str, _fs: FlowSet) -> Forecaster:
 
 
 def example_bytes() -> bytes:
-    try:
-        return EXAMPLE_PATH.read_bytes()
-    except OSError:
-        return b""
+    return caseinput.example_bytes(EXAMPLE_PATH)
 
 
 def render(fs: FlowSet) -> None:
@@ -90,18 +95,12 @@ def render(fs: FlowSet) -> None:
     st.title("Measures: your children's time against the law")
     st.info(PRIVACY, icon="🔒")
     st.markdown(DISCLOSURE)
-    try:
-        _page(fs)
-    except (StopException, RerunException):
-        raise
-    except Exception as exc:  # the page's boundary: a message, never a stack trace
-        st.error(f"Something went wrong while measuring: {type(exc).__name__}: "
-                 f"{md(str(exc))[:300]}")
+    caseinput.case_boundary(_page, fs, "measuring")
 
 
 def _page(fs: FlowSet) -> None:
     _input()
-    source = st.session_state.get(_KEY)
+    source = STATE.case_data.get()
     if not source:
         st.write("Upload an event log or load the fictional example to see the measures.")
         return
@@ -109,18 +108,18 @@ def _page(fs: FlowSet) -> None:
     left, mid, right = st.columns(3)
     default = EXAMPLE_AS_OF if filename == EXAMPLE_PATH.name else dt.date.today()
     as_of = left.date_input("Measure as of", value=default, format="DD/MM/YYYY",
-                            key="measures_as_of")
+                            key=STATE.key("as_of"))
     suppress_dl = mid.toggle(f"Suppress counts under {SUPPRESS_BELOW} in downloads",
-                             value=True, key="measures_suppress_dl")
+                             value=True, key=STATE.key("suppress_dl"))
     suppress_screen = right.toggle("Suppress on screen too", value=False,
-                                   key="measures_suppress_screen")
+                                   key=STATE.key("suppress_screen"))
     if not isinstance(as_of, dt.date):
         st.warning("Choose an as-of date.")
         return
     events, problems = read_log(payload, filename=filename, fs=fs, as_of=as_of)
     st.subheader(f"Measures: {label}")
-    if st.button("Clear", key="measures_clear", help="Forget the event log on show"):
-        st.session_state.pop(_KEY, None)
+    if st.button("Clear", key=STATE.key("clear"), help="Forget the event log on show"):
+        STATE.case_data.clear()
         st.rerun()
     if problems:
         fatal = [p for p in problems if p.fatal]
@@ -139,7 +138,7 @@ def _page(fs: FlowSet) -> None:
     names = {s.id: s.name for f in fs.flows.values() for s in f.steps}
     aims = _aims(fs, names)
     tabs = st.tabs(["PACE measures", "Observed process", "Local calibration",
-                    "A child's forecast"], key="measures_tabs", on_change="rerun")
+                    "A child's forecast"], key=STATE.key("tabs"), on_change="rerun")
     with tabs[0]:
         if tabs[0].open:
             _measures_tab(fs, events, as_of, aims, names, suppress_dl, suppress_screen)
@@ -162,21 +161,17 @@ def _input() -> None:
     example = example_bytes()
     c1.download_button("Example event log (fictional)", example,
                        file_name=EXAMPLE_PATH.name, mime="text/csv",
-                       key="measures_example_download", disabled=not example,
+                       key=STATE.key("example_download"), disabled=not example,
                        on_click="ignore")
-    if c2.button("Load the example", key="measures_load_example", disabled=not example):
-        st.session_state[_KEY] = ("the fictional example event log (500 invented children)",
-                                  example, EXAMPLE_PATH.name)
+    if c2.button("Load the example", key=STATE.key("load_example"), disabled=not example):
+        STATE.case_data.put(("the fictional example event log (500 invented children)",
+                             example, EXAMPLE_PATH.name))
     st.caption("The example is invented: 500 fictional children drawn from the permanence "
                "flow's simulation, with recording gaps and a few dates keyed out of order. "
                "No real child or case is in it.")
-    up = st.file_uploader("Event log (CSV or XLSX)", type=["csv", "xlsx"],
-                          key="measures_upload",
-                          max_upload_size=MAX_UPLOAD_BYTES // 1_048_576,
-                          help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in memory "
-                               "only.")
+    up = caseinput.case_upload(STATE, "Event log (CSV or XLSX)", ["csv", "xlsx"])
     if up is not None:
-        st.session_state[_KEY] = (up.name, up.getvalue(), up.name)
+        STATE.case_data.put((up.name, up.getvalue(), up.name))
 
 
 # -- aims ----------------------------------------------------------------------------------
@@ -186,7 +181,7 @@ def _aims(fs: FlowSet, names: dict[str, str]) -> list[Aim]:
     """The national aims from the flows and the local aims of the address."""
     national = national_aims(fs)
     known = set(names) | set(MILESTONE_NAMES)
-    specs = [s for s in st.query_params.get_all("aim") if s]
+    specs = STATE.url_values("aim")
     local: list[Aim] = []
     bad: list[str] = []
     for spec in specs:
@@ -210,24 +205,24 @@ def _aims(fs: FlowSet, names: dict[str, str]) -> list[Aim]:
         st.caption("Local aims are kept in this page's address, not on the server: "
                    "bookmark or share the link to keep them.")
         options = [*PACE_MILESTONES, *sorted(s for s in names if s not in PACE_MILESTONES)]
-        with st.form("measures_aim_form"):
+        with st.form(STATE.key("aim_form")):
             c1, c2 = st.columns(2)
-            frm = c1.selectbox("From", options, index=1, key="measures_aim_from",
+            frm = c1.selectbox("From", options, index=1, key=STATE.key("aim_from"),
                              format_func=lambda s: milestone_name(s, names))
             to = c2.selectbox("To", options, index=options.index("permanence_panel")
-                             if "permanence_panel" in options else 2, key="measures_aim_to",
+                             if "permanence_panel" in options else 2, key=STATE.key("aim_to"),
                              format_func=lambda s: milestone_name(s, names))
             c3, c4 = st.columns(2)
             days = c3.number_input("Within (days)", min_value=1, max_value=3650, value=84,
-                                   key="measures_aim_days")
+                                   key=STATE.key("aim_days"))
             share = c4.number_input("Share of children (%)", min_value=1, max_value=100,
-                                    value=90, key="measures_aim_share")
+                                    value=90, key=STATE.key("aim_share"))
             if st.form_submit_button("Add this aim"):
                 spec = f"{frm}:{to}:{int(days)}:{int(share) / 100:g}"
-                st.query_params["aim"] = [*specs, spec]
+                STATE.write_url(aim=[*specs, spec])
                 st.rerun()
-        if specs and st.button("Remove the local aims", key="measures_aims_clear"):
-            del st.query_params["aim"]
+        if specs and st.button("Remove the local aims", key=STATE.key("aims_clear")):
+            STATE.write_url(aim=None)
             st.rerun()
     return [*national, *local]
 
@@ -245,7 +240,7 @@ def _measures_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, aims: list[
     st.markdown("#### The PACE intervals")
     st.dataframe(_summary(m, names, suppress_screen), hide_index=True, width="stretch")
     download_csv(_summary(m, names, suppress_dl), f"pace-intervals-{as_of}.csv",
-                 key="measures_summary_csv", label="Download the intervals (CSV)")
+                 key=STATE.key("summary_csv"), label="Download the intervals (CSV)")
     st.caption("Completed: both milestones dated. Waiting: the first is dated and the child "
                "has not left the route (the interval so far runs to the as-of date). Left: "
                "the child went home or to another outcome. Not recorded: a later milestone "
@@ -254,12 +249,12 @@ def _measures_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, aims: list[
                "still waiting past the limit; those still waiting within it are left out.")
     labels = [_interval_label(iv, names) for iv in m.intervals]
     pick = st.selectbox("Run chart of", range(len(labels)), format_func=lambda i: labels[i],
-                        key="measures_interval")
+                        key=STATE.key("interval"))
     iv = m.intervals[int(pick or 0)]
     chart = run_chart(iv, as_of=as_of, suppress=suppress_screen)
     _run_chart(iv, chart, names)
     download_csv(run_chart(iv, as_of=as_of, suppress=suppress_dl),
-                 f"run-chart-{iv.from_}-{iv.to}-{as_of}.csv", key="measures_chart_csv",
+                 f"run-chart-{iv.from_}-{iv.to}-{as_of}.csv", key=STATE.key("chart_csv"),
                  label="Download the run-chart data (CSV)")
     with st.expander("Each child on this interval (for the team only: do not share)"):
         table = children_table(iv).assign(case_id=lambda d: d["case_id"].map(neutralise))
@@ -364,7 +359,7 @@ def _process_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, names: dict[
     st.dataframe(suppress_counts(tr, ["children", "count"]) if suppress_screen else tr,
                  hide_index=True, width="stretch")
     download_csv(_suppress_table(tr, suppress_dl), f"transitions-{as_of}.csv",
-                 key="measures_transitions_csv", label="Download the transitions (CSV)")
+                 key=STATE.key("transitions_csv"), label="Download the transitions (CSV)")
 
     st.markdown("#### The commonest routes (variants)")
     var = result.variants.head(20)
@@ -375,7 +370,7 @@ def _process_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, names: dict[
     st.caption(f"{len(result.variants)} distinct recorded routes among {result.children} "
                "children; a step recorded again straight after itself counts once.")
     download_csv(suppress_counts(vt, ["children"]) if suppress_dl else vt,
-                 f"variants-{as_of}.csv", key="measures_variants_csv",
+                 f"variants-{as_of}.csv", key=STATE.key("variants_csv"),
                  label="Download the variants (CSV)")
 
     st.markdown("#### Conformance")
@@ -433,7 +428,7 @@ def _process_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date, names: dict[
     st.dataframe(suppress_counts(cv, ["met", "missed", "overdue"]) if suppress_screen
                  else cv, hide_index=True, width="stretch")
     download_csv(suppress_counts(cv, ["met", "missed", "overdue"]) if suppress_dl else cv,
-                 f"clocks-{as_of}.csv", key="measures_clocks_csv",
+                 f"clocks-{as_of}.csv", key=STATE.key("clocks_csv"),
                  label="Download the clocks (CSV)")
 
 
@@ -489,7 +484,7 @@ def _observed_chart(steps: pd.DataFrame, edges: pd.DataFrame) -> None:
 def _calibration_tab(fs: FlowSet, events: pd.DataFrame, names: dict[str, str]) -> None:
     n = st.number_input("Use local figures where at least this many children took a "
                         "transition", min_value=1, max_value=1000, value=DEFAULT_MIN_CHILDREN,
-                        key="measures_min_children")
+                        key=STATE.key("min_children"))
     G = flow_graph(fs, FLOW)
     obs = transition_days(events, ranks=step_ranks(fs))
     per_child = {k: v for k, v in obs.items()}
@@ -548,7 +543,7 @@ def _forecast_tab(fs: FlowSet, events: pd.DataFrame, as_of: dt.date,
     cases = [str(c) for c in pd.unique(events["case_id"])]
     # Children still on their way first: they are the ones a forecast is for.
     cases = [c for c in cases if c not in done] + [c for c in cases if c in done]
-    case = st.selectbox("Child (case id)", cases, key="measures_case",
+    case = st.selectbox("Child (case id)", cases, key=STATE.key("case"),
                         help="Children still on their way are listed first.")
     if case is None:
         return

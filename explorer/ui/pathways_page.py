@@ -27,16 +27,15 @@ from explorer.learning.pathways import (
 )
 from explorer.model.flowset import FlowSet
 from explorer.render.common import KIND_SHAPES
-from explorer.ui.common import flow_label, md, query_param, set_query_params
+from explorer.ui.common import flow_label, md
 from explorer.ui.details import safe_url
+from explorer.ui.state import PageState
+
+#: The page's state: the flow and the step are a deep link (``?flow=...&step=...``).
+STATE = PageState("pathways", url=("flow", "step"), session=(
+    "only_hearings", "decision_date", "print", "quick", "opts", "outcomes"))
 
 TITLE = "Pathways"
-K_FLOW = "pathways_flow"
-K_STEP = "pathways_step"
-K_ONLY = "pathways_only_hearings"
-K_INIT = "pathways_inited"
-K_DATE = "pathways_decision_date"
-K_PRINT = "pathways_print"
 
 #: Printing a hearing's page: the menu, toolbar and controls are left out and the
 #: summary fits one page. Static CSS (no text from a flow or an upload goes in).
@@ -79,27 +78,25 @@ def _flow_of_step(fs: FlowSet, step: str) -> str | None:
 
 
 def _init_from_query(fs: FlowSet, options: list[str]) -> None:
-    """Deep link: flow and step from the URL, read once on the page's first run."""
-    if st.session_state.get(K_INIT):
-        return
-    st.session_state[K_INIT] = True
-    flow, step = query_param("flow"), query_param("step")
+    """Deep link: flow and step from the URL, read once a visit of the page."""
+    link = STATE.read_url()
+    flow, step = link.get("flow"), link.get("step")
     if flow in options:
-        st.session_state[K_FLOW] = flow
+        STATE["flow"] = flow
     elif step and _flow_of_step(fs, step):
-        st.session_state[K_FLOW] = _flow_of_step(fs, step)
+        STATE["flow"] = _flow_of_step(fs, step)
     if step:
-        st.session_state[K_STEP] = step
+        STATE["step"] = step
         # A linked step that is not a hearing must still be selectable.
-        st.session_state[K_ONLY] = False
+        STATE["only_hearings"] = False
 
 
 def _pick(fs: FlowSet, step: str) -> None:
     """A quick button: open the step in the flow that holds it."""
     fid = _flow_of_step(fs, step)
-    if fid and st.session_state.get(K_FLOW) != ALL:
-        st.session_state[K_FLOW] = fid
-    st.session_state[K_STEP] = step
+    if fid and STATE.get("flow") != ALL:
+        STATE["flow"] = fid
+    STATE["step"] = step
 
 
 def _cite_line(c: Citation) -> str:
@@ -175,7 +172,7 @@ def _deadline_line(d: Deadline, compact: bool = False) -> str:
 
 def render(fs: FlowSet) -> None:
     st.title("Pathways from a hearing", anchor=False)
-    if st.session_state.get(K_PRINT):  # the printable summary keeps to the hearing itself
+    if STATE.get("print"):  # the printable summary keeps to the hearing itself
         st.caption("One-page summary. A learning and planning aid, not legal advice.")
     else:
         _intro()
@@ -197,24 +194,25 @@ def _body(fs: FlowSet) -> None:
         return
     options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
     _init_from_query(fs, options)
-    if st.session_state.get(K_FLOW) not in options:
+    if STATE.get("flow") not in options:
         # The flow that holds the first quick pick (the grounds hearing) opens first.
         first = next((f for s in QUICK_STEPS if (f := _flow_of_step(fs, s))), flow_ids[0])
-        st.session_state[K_FLOW] = first
+        STATE["flow"] = first
 
     quick = [(s, f) for s in QUICK_STEPS if (f := _flow_of_step(fs, s))]
     if quick:
         cols = st.columns(len(quick))
         for col, (s, f) in zip(cols, quick, strict=True):
             name = fs.flows[f].step(s).name
-            col.button(md(name), key=f"pathways_quick_{s}", on_click=_pick, args=(fs, s),
+            col.button(md(name), key=STATE.key("quick", s), on_click=_pick, args=(fs, s),
                        width="stretch", help=f"Show the pathways from the {md(name)}")
 
     c1, c2, c3 = st.columns([2, 3, 1])
-    flow_id = c1.selectbox("Flow", options, key=K_FLOW, format_func=lambda f: flow_label(fs, f))
+    flow_id = c1.selectbox("Flow", options, key=STATE.key("flow"),
+                           format_func=lambda f: flow_label(fs, f))
     G = flow_graph(fs, flow_id)
-    st.session_state.setdefault(K_ONLY, True)
-    only = c3.checkbox("Hearings only", key=K_ONLY,
+    STATE.setdefault("only_hearings", True)
+    only = c3.checkbox("Hearings only", key=STATE.key("only_hearings"),
                        help="List only meetings and decisions tagged 'hearing'")
     names = {n: str(G.nodes[n]["name"]) for n in G}
     steps = hearing_steps(G) if only else sorted(
@@ -223,15 +221,15 @@ def _body(fs: FlowSet) -> None:
         st.info("This flow has no step tagged as a hearing: untick 'Hearings only' to pick "
                 "any step.")
         return
-    if st.session_state.get(K_STEP) not in steps:
+    if STATE.get("step") not in steps:
         fallback = default_step(G)
-        st.session_state[K_STEP] = fallback if fallback in steps else steps[0]
-    step = c2.selectbox("Step", steps, key=K_STEP, format_func=lambda n: names.get(n, n))
-    set_query_params(flow=flow_id, step=step)
+        STATE["step"] = fallback if fallback in steps else steps[0]
+    step = c2.selectbox("Step", steps, key=STATE.key("step"), format_func=lambda n: names.get(n, n))
+    STATE.write_url(flow=flow_id, step=step)
 
     p = _pathway(flow_id, step, fs)
     st.html(PRINT_CSS)
-    summary = st.toggle("One-page summary (to print)", key=K_PRINT,
+    summary = st.toggle("One-page summary (to print)", key=STATE.key("print"),
                         help="Everything on one page, nothing folded away; print it "
                              "from the browser (Ctrl+P). The menu and controls are left "
                              "out of the print.")
@@ -263,7 +261,7 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
     st.subheader("What can be decided", anchor=False)
     if own:
         for d in own:
-            _decision(fs, G, d, "pathways_opts", summary)
+            _decision(fs, G, d, STATE.key("opts"), summary)
     else:
         who = (f"the {md(p.decided_by[:1].lower() + p.decided_by[1:])}" if p.decided_by
                else "this step")
@@ -281,7 +279,7 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
         if summary:  # named only: their options are on the steps' own pages
             st.markdown("; ".join(f"{md(d.name)} ({md(d.decided_by)})" for d in others))
         for d in others if not summary else ():
-            _decision(fs, G, d, "pathways_opts", summary)
+            _decision(fs, G, d, STATE.key("opts"), summary)
     st.subheader("Where it can end, from this step", anchor=False)
     if p.outcomes:
         if summary:
@@ -289,7 +287,7 @@ def _decisions_section(fs: FlowSet, G: nx.DiGraph, p: Pathway, summary: bool) ->
                                    _outcomes_table(p.outcomes, fs).to_dict("records")))
         else:
             st.dataframe(_outcomes_table(p.outcomes, fs), hide_index=True, width="stretch",
-                         key="pathways_outcomes")
+                         key=STATE.key("outcomes"))
         st.caption("Across the whole system, counting journeys that go round again (an "
                    "order continued and reviewed, a hearing deferred). Chances come "
                    "from the flows' shares (mostly illustrative) and assume each "
@@ -358,7 +356,8 @@ def _rights_section(p: Pathway, summary: bool = False) -> None:
         st.markdown("The flows record no appeal or review the family can ask for with a "
                     "time limit after this step.")
         return
-    start = st.date_input("Date of the decision", key=K_DATE, value=dt.date.today(),
+    start = st.date_input("Date of the decision", key=STATE.key("decision_date"),
+                          value=dt.date.today(),
                           format="DD/MM/YYYY",
                           help="The deadlines below are counted from this date on the real "
                                "calendar (working days as the Children's Hearings "

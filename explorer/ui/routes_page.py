@@ -38,8 +38,9 @@ from explorer.render.charts import (
     timeline_chart,
 )
 from explorer.render.common import graph_lanes
-from explorer.ui.common import download_csv, flow_label, md, query_param, set_query_params
+from explorer.ui.common import download_csv, flow_label, md
 from explorer.ui.data import flows_key
+from explorer.ui.state import PageState
 from explorer.views.outcomes import (
     OutcomeRow,
     change_arrow,
@@ -74,7 +75,15 @@ from explorer.views.route_tables import (
 )
 
 TITLE = "Routes"
-P = "routes"  # session-state prefix: no other page shares these widgets
+#: The page's state: the flow, the start (``from``) and the outcome (``to``), the timeline's
+#: route and the compared routes are a deep link; the rest is session-only.
+STATE = PageState("routes", url=("flow", "from", "to", "route", "compare"), session=(
+    "route_param", "compare_param", "limit", "timeline", "instant", "sort", "table",
+    "table_csv", "compare_table", "compare_csv", "timeline_chart", "timeline_table",
+    "timeline_csv", "floor_chart", "law_table", "practice_chart", "practice_table",
+    "drift_chart", "drift_table", "outcomes_cmp_csv", "histogram", "outcomes_table",
+    "outcomes_csv", "preset", "wi_edge", "wi_min", "wi_likely", "wi_max", "wi_decision",
+    "wi_share", "whatif_table", "whatif_csv", "calibration_table", "calibration_csv"))
 #: Journeys per simulation: enough for steady percentiles, fast enough for a rerun.
 RUNS = 5000
 #: Journeys per listed route (each route is simulated on its own).
@@ -89,10 +98,6 @@ MAX_HISTOGRAMS = 8
 # (from, to) -> (min, likely, max) and step -> ((exit, share), ...): hashable for caching.
 Estimates = tuple[tuple[tuple[str, str], tuple[tuple[str, float], ...]], ...]
 Shares = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
-
-
-def _k(name: str) -> str:
-    return f"{P}_{name}"
 
 
 # -- cached computations (keyed on the flows' digest, never on the objects) -------------
@@ -142,25 +147,20 @@ def _calibration(digest: str, flow_id: str, _fs: FlowSet) -> list[CalibrationRow
 
 
 def _init_from_query(options: list[str]) -> None:
-    """Deep links are read once, on the page's first run, before any widget exists."""
-    if st.session_state.get(_k("inited")):
-        return
-    st.session_state[_k("inited")] = True
-    flow = query_param("flow")
-    if flow in options:
-        st.session_state[_k("flow")] = flow
+    """Deep links are read once a visit of the page, on its first run, before any widget
+    exists."""
+    link = STATE.read_url()
+    if link.get("flow") in options:
+        STATE["flow"] = link["flow"]
     for param in ("from", "to"):
-        value = query_param(param)
-        if value:
-            st.session_state[_k(param)] = value
-    route = _route_number(query_param("route"))
+        if param in link:
+            STATE[param] = link[param]
+    route = _route_number(link.get("route"))
     if route is not None:
-        st.session_state[_k("route_param")] = route
-    compare = query_param("compare")
-    if compare:
+        STATE["route_param"] = route
+    if compare := link.get("compare"):
         numbers = [_route_number(x) for x in compare.split(",")[:MAX_COMPARED * 4]]
-        st.session_state[_k("compare_param")] = [n for n in numbers
-                                                 if n is not None][:MAX_COMPARED]
+        STATE["compare_param"] = [n for n in numbers if n is not None][:MAX_COMPARED]
 
 
 def _route_number(text: str | None) -> int | None:
@@ -174,7 +174,7 @@ def _route_number(text: str | None) -> int | None:
 def _on_flow_change() -> None:
     # A new flow starts from its own sensible defaults, not the old flow's steps.
     for name in ("from", "to", "compare", "timeline"):
-        st.session_state.pop(_k(name), None)
+        STATE.pop(name)
 
 
 
@@ -193,12 +193,12 @@ def render(fs: FlowSet) -> None:
         return
     options = flow_ids + ([ALL] if len(flow_ids) > 1 else [])
     _init_from_query(options)
-    if st.session_state.get(_k("flow")) not in options:
-        st.session_state[_k("flow")] = ALL if ALL in options else options[0]
+    if STATE.get("flow") not in options:
+        STATE["flow"] = ALL if ALL in options else options[0]
     digest = flows_key(fs)
 
     c1, c2 = st.columns(2)
-    flow_id = c1.selectbox("Flow", options, key=_k("flow"), on_change=_on_flow_change,
+    flow_id = c1.selectbox("Flow", options, key=STATE.key("flow"), on_change=_on_flow_change,
                            format_func=lambda f: flow_label(fs, f),
                            help="One process, or the whole system joined up")
     try:
@@ -213,9 +213,9 @@ def render(fs: FlowSet) -> None:
     if not starts or default_from is None:
         st.info("This flow has no step a route could start from.")
         return
-    if st.session_state.get(_k("from")) not in starts:
-        st.session_state[_k("from")] = default_from
-    source = c2.selectbox("Start", starts, key=_k("from"), format_func=names.__getitem__,
+    if STATE.get("from") not in starts:
+        STATE["from"] = default_from
+    source = c2.selectbox("Start", starts, key=STATE.key("from"), format_func=names.__getitem__,
                           help="Start steps first, then every other step")
     _outcomes_section(fs, digest, flow_id, source, names)
     st.header("Routes to one outcome", anchor=False)
@@ -223,24 +223,24 @@ def render(fs: FlowSet) -> None:
     if not ends:
         st.info("Nothing can be reached from this step (repeat edges left out). Choose "
                 "another start.")
-        set_query_params(flow=flow_id, **{"from": source, "to": None})
+        STATE.write_url(flow=flow_id, **{"from": source, "to": None})
         return
-    if st.session_state.get(_k("to")) not in ends:
-        st.session_state[_k("to")] = (default_to if source == default_from and default_to
+    if STATE.get("to") not in ends:
+        STATE["to"] = (default_to if source == default_from and default_to
                                       in ends else ends[0])
     c3, c4 = st.columns([3, 1])
-    target = c3.selectbox("Outcome", ends, key=_k("to"), format_func=names.__getitem__,
+    target = c3.selectbox("Outcome", ends, key=STATE.key("to"), format_func=names.__getitem__,
                           help="The ends reachable from the start first, then other steps")
     limit = int(c4.number_input("Routes to list", min_value=1, max_value=MAX_LIMIT,
-                                value=DEFAULT_LIMIT, step=5, key=_k("limit"),
+                                value=DEFAULT_LIMIT, step=5, key=STATE.key("limit"),
                                 help="Routes are counted exactly; only this many are listed"))
 
     try:
         rs = _routes(digest, flow_id, source, target, limit, fs)
     except FlowError as exc:
         st.error(f"No route: {md(str(exc))}")
-        set_query_params(flow=flow_id, **{"from": source, "to": target}, route=None,
-                         compare=None)
+        STATE.write_url(flow=flow_id, **{"from": source, "to": target}, route=None,
+                        compare=None)
         return
     if not rs.routes:
         st.info("No route could be listed.")
@@ -250,10 +250,9 @@ def render(fs: FlowSet) -> None:
     _routes_section(G, rs, names, lanes, sims, numbers, flow_id)
     timeline_route = _compare_section(rs, names, lanes, sims, numbers)
     _timeline_section(G, rs, names, timeline_route, numbers)
-    set_query_params(flow=flow_id, **{"from": source, "to": target},
-                     route=str(st.session_state.get(_k("timeline")) or "") or None,
-                     compare=",".join(map(str, st.session_state.get(_k("compare")) or []))
-                     or None)
+    STATE.write_url(flow=flow_id, **{"from": source, "to": target},
+                    route=str(STATE.get("timeline") or "") or None,
+                    compare=",".join(map(str, STATE.get("compare") or [])) or None)
     sim = _simulation(digest, flow_id, source, target, fs)
     _distribution_section(sim, names, target)
     _whatif_section(G, fs, digest, flow_id, source, target, names)
@@ -277,11 +276,11 @@ def _outcomes_section(fs: FlowSet, digest: str, flow_id: str, source: str,
     partial = [r for r in rows if not r.complete]
     law = law_frame(rows)
     st.subheader("How long at the least, by law?", anchor=False)
-    st.altair_chart(floor_chart(law), width="stretch", key=_k("floor_chart"),
+    st.altair_chart(floor_chart(law), width="stretch", key=STATE.key("floor_chart"),
                     alt="The least days the law allows to reach each outcome; the table "
                         "below gives the same figures.")
     height = 36 * (len(rows) + 1) + 4  # every outcome visible: no scrolling inside
-    st.dataframe(law, hide_index=True, width="stretch", key=_k("law_table"), height=height,
+    st.dataframe(law, hide_index=True, width="stretch", key=STATE.key("law_table"), height=height,
                  column_config={"Outcome": st.column_config.TextColumn(width="medium"),
                                 "On the route": st.column_config.TextColumn(width="large")})
     st.caption("The statutory floor: the longest chain of minimum periods the law sets "
@@ -293,10 +292,10 @@ def _outcomes_section(fs: FlowSet, digest: str, flow_id: str, source: str,
                    "the routes measured, and the true minimum may be lower.")
     practice = practice_frame(rows)
     st.subheader("How long in practice?", anchor=False)
-    st.altair_chart(practice_chart(practice), width="stretch", key=_k("practice_chart"),
+    st.altair_chart(practice_chart(practice), width="stretch", key=STATE.key("practice_chart"),
                     alt="Simulated days to each outcome, p10 to p90 with the median; the "
                         "table below gives the same figures.")
-    st.dataframe(practice, hide_index=True, width="stretch", key=_k("practice_table"),
+    st.dataframe(practice, hide_index=True, width="stretch", key=STATE.key("practice_table"),
                  height=height,
                  column_config={"Share of journeys": st.column_config.NumberColumn(
                      format="%.1f%%")})
@@ -305,16 +304,16 @@ def _outcomes_section(fs: FlowSet, digest: str, flow_id: str, source: str,
                "not law.")
     drift = drift_frame(rows, names)
     st.subheader("Where can drift happen?", anchor=False)
-    st.altair_chart(drift_chart(drift), width="stretch", key=_k("drift_chart"),
+    st.altair_chart(drift_chart(drift), width="stretch", key=STATE.key("drift_chart"),
                     alt="Steps with no time limit on each outcome's quickest lawful route; "
                         "the table below gives the same figures.")
-    st.dataframe(drift, hide_index=True, width="stretch", key=_k("drift_table"),
+    st.dataframe(drift, hide_index=True, width="stretch", key=STATE.key("drift_table"),
                  height=height)
     st.caption("On each outcome's quickest lawful route: the steps no time limit covers "
                "(unbounded steps, where drift and delay can happen), and the hearings and "
                "court stages passed.")
     download_csv(law.merge(practice, on="Outcome").merge(drift, on="Outcome"),
-                 f"{flow_id}-outcomes-from-{source}.csv", key=_k("outcomes_cmp_csv"))
+                 f"{flow_id}-outcomes-from-{source}.csv", key=STATE.key("outcomes_cmp_csv"))
 
 
 def _routes_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str],
@@ -328,10 +327,10 @@ def _routes_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str],
         st.info(f"The list is capped: the first {len(rs.routes):,} of {rs.count:,} routes are "
                 "listed. Raise 'Routes to list' to see more (each route is one set of "
                 "choices; repeat edges such as deferrals are left out).")
-    by = st.radio("Sort routes by", list(SORTS), horizontal=True, key=_k("sort"),
+    by = st.radio("Sort routes by", list(SORTS), horizontal=True, key=STATE.key("sort"),
                   format_func={"floor": "Statutory floor", "likely": "Likely days"}.__getitem__)
     df = sort_routes(route_table(rs, names, lanes, sims, G=G), by)
-    st.dataframe(df, hide_index=True, width="stretch", key=_k("table"),
+    st.dataframe(df, hide_index=True, width="stretch", key=STATE.key("table"),
                  column_config={"Route": st.column_config.NumberColumn(width="small"),
                                 "Name": st.column_config.TextColumn(width="medium")})
     st.caption(f"Days are whole calendar days. Each route is named by the choices that set "
@@ -353,22 +352,22 @@ def _routes_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str],
             "- **Name**: the choices that set the route apart from the other routes listed.\n"
             "- **Via**: the exit the route takes at each decision, in order.")
     download_csv(df, f"{flow_id}-routes-{rs.source}-to-{rs.targets[0]}.csv",
-                 key=_k("table_csv"))
+                 key=STATE.key("table_csv"))
 
     # The compared routes: from the link once, then the user's choice; always valid.
-    param = st.session_state.pop(_k("compare_param"), None)
+    param = STATE.pop("compare_param")
     if param is not None:
-        st.session_state[_k("compare")] = [n for n in param if n in numbers]
-    current = st.session_state.get(_k("compare"))
+        STATE["compare"] = [n for n in param if n in numbers]
+    current = STATE.get("compare")
     if current is None or any(n not in numbers for n in current):
-        st.session_state[_k("compare")] = numbers[:2]
+        STATE["compare"] = numbers[:2]
 
 
 def _compare_section(rs: RouteSet, names: Mapping[str, str], lanes: Mapping[str, str],
                      sims: list[OutcomeStats | None], numbers: list[int]) -> int:
     st.header("Routes side by side", anchor=False)
     chosen: list[int] = st.multiselect(
-        f"Routes to compare (up to {MAX_COMPARED})", numbers, key=_k("compare"),
+        f"Routes to compare (up to {MAX_COMPARED})", numbers, key=STATE.key("compare"),
         max_selections=MAX_COMPARED, format_func=lambda n: f"Route {n}",
         placeholder="Choose two or three routes")
     by_num = {n: rs.routes[n - 1] for n in numbers}
@@ -394,27 +393,27 @@ def _compare_section(rs: RouteSet, names: Mapping[str, str], lanes: Mapping[str,
                             "stage(s).")
                 own = str(diffs[f"Route {n}"])
                 st.markdown("Steps that differ: " + md(own))
-        st.dataframe(frame, hide_index=True, width="stretch", key=_k("compare_table"))
-        download_csv(frame, "routes-side-by-side.csv", key=_k("compare_csv"))
+        st.dataframe(frame, hide_index=True, width="stretch", key=STATE.key("compare_table"))
+        download_csv(frame, "routes-side-by-side.csv", key=STATE.key("compare_csv"))
     else:
         st.caption("Choose routes above to compare them.")
 
     # The timeline's route: the link's, else the first compared route.
-    param = st.session_state.pop(_k("route_param"), None)
+    param = STATE.pop("route_param")
     if param in numbers:
-        st.session_state[_k("timeline")] = param
-    if st.session_state.get(_k("timeline")) not in numbers:
-        st.session_state[_k("timeline")] = chosen[0] if chosen else numbers[0]
-    return int(st.session_state[_k("timeline")])
+        STATE["timeline"] = param
+    if STATE.get("timeline") not in numbers:
+        STATE["timeline"] = chosen[0] if chosen else numbers[0]
+    return int(STATE["timeline"])
 
 
 def _timeline_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str], route_no: int,
                       numbers: list[int]) -> None:
     st.header("Timeline of a route's longest chain", anchor=False)
     c1, c2 = st.columns([2, 1])
-    n = c1.selectbox("Route for the timeline", numbers, key=_k("timeline"),
+    n = c1.selectbox("Route for the timeline", numbers, key=STATE.key("timeline"),
                      format_func=lambda i: f"Route {i}")
-    instant = c2.checkbox("Show steps that take no time", value=False, key=_k("instant"),
+    instant = c2.checkbox("Show steps that take no time", value=False, key=STATE.key("instant"),
                           help="Milestones and decisions reached at once")
     route = rs.routes[(n or route_no) - 1]
     try:
@@ -428,7 +427,7 @@ def _timeline_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str], rou
                 f"**{len(tl.limits)}** time limit(s) apply along it, and the likely times "
                 f"miss **{len(missed)}** of them.")
     chart = timeline_chart(tl, instant=bool(instant))
-    st.altair_chart(chart, width="stretch", key=_k("timeline_chart"),
+    st.altair_chart(chart, width="stretch", key=STATE.key("timeline_chart"),
                     alt=f"Timeline of route {n}: each step's estimated time against the "
                         "time limits that apply. The table below gives the same figures.")
     st.caption("Grey bars: the likely time of each step, from when the step before it is "
@@ -444,8 +443,8 @@ def _timeline_section(G: nx.DiGraph, rs: RouteSet, names: Mapping[str, str], rou
                    "and count as 0 days.")
     frame = timeline_frame(tl)
     with st.expander("The timeline as a table"):
-        st.dataframe(frame, hide_index=True, width="stretch", key=_k("timeline_table"))
-        download_csv(frame, f"route-{n}-timeline.csv", key=_k("timeline_csv"))
+        st.dataframe(frame, hide_index=True, width="stretch", key=STATE.key("timeline_table"))
+        download_csv(frame, f"route-{n}-timeline.csv", key=STATE.key("timeline_csv"))
 
 
 def _distribution_section(sim: Simulation, names: Mapping[str, str], target: str) -> None:
@@ -471,12 +470,12 @@ def _distribution_section(sim: Simulation, names: Mapping[str, str], target: str
     if len(hist):
         with st.expander("How the simulated times spread (histograms)"):
             st.altair_chart(histogram_chart(hist, width=240), width="content",
-                            key=_k("histogram"),
+                            key=STATE.key("histogram"),
                             alt="Histograms of simulated days to each outcome; the table "
                                 "below gives each outcome's share and percentiles.")
     frame = outcome_frame(sim, names)
-    st.dataframe(frame, hide_index=True, width="stretch", key=_k("outcomes_table"))
-    download_csv(frame, "simulated-outcomes.csv", key=_k("outcomes_csv"))
+    st.dataframe(frame, hide_index=True, width="stretch", key=STATE.key("outcomes_table"))
+    download_csv(frame, "simulated-outcomes.csv", key=STATE.key("outcomes_csv"))
     if sim.unknown_edges:
         st.caption(f"{len(sim.unknown_edges)} transition(s) have no estimate and take 0 days.")
 
@@ -486,7 +485,7 @@ def _preset_overrides(presets: list[Preset]) -> tuple[dict[tuple[str, str], dict
     estimates: dict[tuple[str, str], dict[str, float]] = {}
     shares: dict[str, dict[str, float]] = {}
     for p in presets:
-        if st.checkbox(p.label, key=_k(f"preset_{p.id}"), help=p.help):
+        if st.checkbox(p.label, key=STATE.key("preset", p.id), help=p.help):
             for edge, values in p.estimates:
                 estimates.setdefault(edge, {}).update(dict(values))
             for step, given in p.shares:
@@ -498,7 +497,7 @@ def _edge_control(G: nx.DiGraph, names: Mapping[str, str]
                   ) -> tuple[tuple[str, str], dict[str, float]] | None:
     edges = estimated_edges(G)
     keyed = {f"{u}>{v}": (u, v) for u, v in edges}
-    pick = st.selectbox("Change the time of a transition", ["", *keyed], key=_k("wi_edge"),
+    pick = st.selectbox("Change the time of a transition", ["", *keyed], key=STATE.key("wi_edge"),
                         format_func=lambda e: "(none)" if not e else
                         f"{names.get(keyed[e][0], keyed[e][0])} → "
                         f"{names.get(keyed[e][1], keyed[e][1])}")
@@ -509,10 +508,10 @@ def _edge_control(G: nx.DiGraph, names: Mapping[str, str]
     old = (est.min, est.likely, est.max) if est else (0.0, 0.0, 0.0)
     a, b, c = st.columns(3)
     tag = f"{u}__{v}"  # step ids are identifiers: safe in a widget key
-    lo = a.number_input("Min days", 0.0, 36_500.0, float(old[0]), key=_k(f"wi_min_{tag}"))
+    lo = a.number_input("Min days", 0.0, 36_500.0, float(old[0]), key=STATE.key("wi_min", tag))
     likely = b.number_input("Likely days", 0.0, 36_500.0, float(old[1]),
-                            key=_k(f"wi_likely_{tag}"))
-    hi = c.number_input("Max days", 0.0, 36_500.0, float(old[2]), key=_k(f"wi_max_{tag}"))
+                            key=STATE.key("wi_likely", tag))
+    hi = c.number_input("Max days", 0.0, 36_500.0, float(old[2]), key=STATE.key("wi_max", tag))
     if not (lo <= likely <= hi):
         st.warning("Min, likely and max must be in order (min ≤ likely ≤ max); this change "
                    "is not applied.")
@@ -525,7 +524,8 @@ def _edge_control(G: nx.DiGraph, names: Mapping[str, str]
 def _decision_control(G: nx.DiGraph, names: Mapping[str, str]
                       ) -> tuple[str, dict[str, float]] | None:
     choices = choice_steps(G)
-    pick = st.selectbox("Change the shares at a decision", ["", *choices], key=_k("wi_decision"),
+    pick = st.selectbox("Change the shares at a decision", ["", *choices],
+                        key=STATE.key("wi_decision"),
                         format_func=lambda s: "(none)" if not s else names.get(s, s))
     if not pick:
         return None
@@ -534,7 +534,8 @@ def _decision_control(G: nx.DiGraph, names: Mapping[str, str]
     st.caption("Per cent of journeys taking each exit (rescaled to add up to 100).")
     for v, share in choices[pick]:
         old = round(100 * share)
-        value = st.slider(md(names.get(v, v)), 0, 100, old, key=_k(f"wi_share_{pick}__{v}"))
+        value = st.slider(md(names.get(v, v)), 0, 100, old,
+                          key=STATE.key("wi_share", f"{pick}__{v}"))
         given[v] = float(value)
         changed |= value != old
     if not changed:
@@ -597,8 +598,8 @@ def _whatif_section(G: nx.DiGraph, fs: FlowSet, digest: str, flow_id: str, sourc
     st.caption(f"Baseline and scenario each simulate {RUNS:,} journeys. A change drawn by "
                "chance rather than by the scenario is possible: with this many journeys, "
                "share changes under about one point are within simulation noise.")
-    st.dataframe(frame, hide_index=True, width="stretch", key=_k("whatif_table"))
-    download_csv(frame, "what-if.csv", key=_k("whatif_csv"))
+    st.dataframe(frame, hide_index=True, width="stretch", key=STATE.key("whatif_table"))
+    download_csv(frame, "what-if.csv", key=STATE.key("whatif_csv"))
 
 
 #: Share changes (points) smaller than this are simulation noise and are not explained.
@@ -651,5 +652,5 @@ def _calibration_section(fs: FlowSet, digest: str, flow_id: str,
     st.caption(f"Each published figure (from research or statistics) beside the same "
                f"statistic over {RUNS:,} simulated journeys; 'within tolerance' means within "
                "20% of the published range.")
-    st.dataframe(frame, hide_index=True, width="stretch", key=_k("calibration_table"))
-    download_csv(frame, "calibration.csv", key=_k("calibration_csv"))
+    st.dataframe(frame, hide_index=True, width="stretch", key=STATE.key("calibration_table"))
+    download_csv(frame, "calibration.csv", key=STATE.key("calibration_csv"))

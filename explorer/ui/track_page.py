@@ -16,12 +16,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from explorer.cases.caseload import step_names
 from explorer.cases.events import read_any
 from explorer.cases.tracking import (
-    MAX_UPLOAD_BYTES,
     Caseload,
     TrackResult,
     caseload_from_rows,
@@ -37,36 +35,31 @@ from explorer.io.tabular import neutralise
 from explorer.model.flowset import FlowSet
 from explorer.model.kinds import STATUS_COLOURS, STATUS_LABELS, STATUSES, WITHHELD
 from explorer.model.milestones import MILESTONES
+from explorer.ui import caseinput
 from explorer.ui.common import md
 from explorer.ui.data import cached_tracking_plan, flows_key
+from explorer.ui.state import PageState
 
 EXAMPLE_PATH = EXAMPLES_DIR / "example-caseload.csv"
-#: Which source is on show: "upload", "form" or "example" (never the data itself).
-K_SHOW = "track_show"
-#: Bumped by Clear: a new key gives a new, empty uploader and drops the old file.
-K_UPLOAD_N = "track_upload_n"
-#: Tests hand a (label, bytes) caseload here; it is used for one run and dropped.
-_KEY = "track_source"
-#: The server-side ids of files this page has read (ids only, never their content), so
-#: that a file no longer on show is deleted from the server's memory.
-K_FILES = "track_file_ids"
+#: The page's state. ``show``: which source is on show, "upload", "form" or "example"
+#: (never the data itself). ``upload_n``: bumped by Clear, a new key gives a new, empty
+#: uploader and drops the old file. ``source``: tests hand a (label, bytes) caseload here;
+#: it is used for one run and dropped. The ids of uploaded files are its case data.
+STATE = PageState("track", session=(
+    "show", "upload_n", "source", "as_of", "soon", "clear", "sheet", "template",
+    "template_names", "example_download", "load_example", "upload", "one_case", "case_id",
+    "f", "problems_csv", "overdue", "missing", "case", "report_xlsx", "report"))
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRIVACY = ("**Privacy.** Case dates are about children. What you upload or enter here is "
            "held in this server's memory for your browser session only: it is not stored, "
-           "written to disk, logged, shared with other sessions or sent anywhere, and the "
-           "page keeps no copy of it beyond the upload box and the form. Clear, or "
-           "uploading another file deletes the file from the server's memory at once, and so "
-           "does going to another page (if you leave this page, nothing stays); when you "
-           "close the tab, the server ends the session "
-           "within about 30 seconds, and everything in it goes. Use pseudonymous "
-           "case ids, never names.")
+           "written to disk, logged, shared with other sessions or sent anywhere. It is "
+           "deleted at once when you clear it, upload another file or go to another page, "
+           "and within about 30 seconds of closing the tab. Use pseudonymous case ids, "
+           "never names.")
 
 
 def example_bytes() -> bytes:
-    try:
-        return EXAMPLE_PATH.read_bytes()
-    except OSError:
-        return b""
+    return caseinput.example_bytes(EXAMPLE_PATH)
 
 
 def render(fs: FlowSet) -> None:
@@ -76,21 +69,15 @@ def render(fs: FlowSet) -> None:
     st.caption("Deadlines are computed as the law counts time (working days as CHSA 2011 "
                "s.202 defines them; calendar months by the corresponding date). A "
                "learning and planning aid, not legal advice.")
-    try:
-        _page(fs)
-    except (StopException, RerunException):
-        raise
-    except Exception as exc:  # the page's boundary: a message, never a stack trace
-        st.error(f"Something went wrong while tracking: {type(exc).__name__}: "
-                 f"{md(str(exc))[:300]}")
+    caseinput.case_boundary(_page, fs, "tracking")
 
 
 def _page(fs: FlowSet) -> None:
     left, right = st.columns(2)
     as_of = left.date_input("Track as of", value=dt.date.today(), format="DD/MM/YYYY",
-                            key="track_as_of", help="Deadlines are judged at this date.")
+                            key=STATE.key("as_of"), help="Deadlines are judged at this date.")
     soon = right.number_input("'Due soon' means due within this many days", min_value=0,
-                              max_value=365, value=14, step=1, key="track_soon")
+                              max_value=365, value=14, step=1, key=STATE.key("soon"))
     if not isinstance(as_of, dt.date):
         st.warning("Choose an as-of date.")
         return
@@ -105,10 +92,10 @@ def _page(fs: FlowSet) -> None:
                  "deadlines.")
         return
     st.subheader("Deadlines: " + md(label), anchor=False)  # a file name is user text
-    if st.button("Clear", key="track_clear", help="Forget the caseload on show"):
-        st.session_state[K_SHOW] = None
-        st.session_state[K_UPLOAD_N] = st.session_state.get(K_UPLOAD_N, 0) + 1
-        forget_uploads()
+    if st.button("Clear", key=STATE.key("clear"), help="Forget the caseload on show"):
+        STATE["show"] = None
+        STATE["upload_n"] = STATE.get("upload_n", 0) + 1
+        STATE.case_data.clear()
         st.rerun()
     _problems(load)
     if load.fatal or load.dates.empty:
@@ -121,16 +108,16 @@ def _page(fs: FlowSet) -> None:
 def _source(fs: FlowSet, as_of: dt.date, upload: Any, rows: list[dict[str, Any]] | None
             ) -> tuple[str, Caseload | None]:
     """The caseload on show, read afresh from its widget on every run (never kept)."""
-    given = st.session_state.pop(_KEY, None)
+    given = STATE.pop("source")
     if given:
         label, payload = given
         if isinstance(payload, bytes):
             return f"{label}", read_any(payload, as_of=as_of, fs=fs, filename=label)
         return f"{label}", caseload_from_rows(payload, as_of=as_of, fs=fs,
                                               columns=known_columns(fs))
-    show = st.session_state.get(K_SHOW)
+    show = STATE.get("show")
     if show == "upload" and upload is not None:
-        sheet = (st.session_state.get("track_sheet") or "").strip() or None
+        sheet = (STATE.get("sheet") or "").strip() or None
         return upload.name, read_any(upload.getvalue(), as_of=as_of, fs=fs,
                                      filename=upload.name, sheet=sheet)
     if show == "example":
@@ -143,39 +130,7 @@ def _source(fs: FlowSet, as_of: dt.date, upload: Any, rows: list[dict[str, Any]]
 
 
 def _on_upload() -> None:
-    st.session_state[K_SHOW] = "upload"
-
-
-def forget_uploads(keep: str | None = None) -> None:
-    """Delete from the server's memory every file this page has read, but ``keep``.
-
-    Streamlit keeps an uploaded file in its session's file store until the session ends,
-    even once the uploader is gone; this removes it at once. The app may call it when
-    another page is shown.
-    """
-    ids = [i for i in st.session_state.get(K_FILES, ()) if i != keep]
-    if not ids:
-        return
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx else None
-        if remove is not None and ctx is not None:
-            for file_id in ids:
-                remove(ctx.session_id, file_id)
-    finally:
-        st.session_state[K_FILES] = tuple(i for i in st.session_state.get(K_FILES, ())
-                                          if i == keep)
-
-
-def _remember(upload: Any) -> None:
-    """Note the file on show (its id only), and delete any other this page read before."""
-    file_id = getattr(upload, "file_id", None)
-    if file_id is None:
-        return
-    forget_uploads(keep=file_id)
-    st.session_state[K_FILES] = (file_id,)
+    STATE["show"] = "upload"
 
 
 def _upload(fs: FlowSet) -> Any:
@@ -192,37 +147,30 @@ def _upload(fs: FlowSet) -> Any:
         "cycle is checked.")
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("Template (ids)", template_csv(fs), file_name="caseload-template.csv",
-                       mime="text/csv", key="track_template")
+                       mime="text/csv", key=STATE.key("template"))
     c2.download_button("Template (step names)", template_csv(fs, names=True),
                        file_name="caseload-template-names.csv", mime="text/csv",
-                       key="track_template_names")
+                       key=STATE.key("template_names"))
     example = example_bytes()
     c3.download_button("Example caseload (fictional)", example,
                        file_name="example-caseload.csv", mime="text/csv",
-                       key="track_example_download", disabled=not example)
-    if c4.button("Load the example", key="track_load_example", disabled=not example):
-        st.session_state[K_SHOW] = "example"
+                       key=STATE.key("example_download"), disabled=not example)
+    if c4.button("Load the example", key=STATE.key("load_example"), disabled=not example):
+        STATE["show"] = "example"
     st.caption("The example is invented: no real child or case is in it.")
-    n = st.session_state.get(K_UPLOAD_N, 0)
     # .xls and .ods are let through so that the reader can say what to do with them.
-    up = st.file_uploader("Caseload (CSV or XLSX)", type=["csv", "xlsx", "xls", "ods"],
-                          key=f"track_upload_{n}", on_change=_on_upload,
-                          max_upload_size=MAX_UPLOAD_BYTES // 1_048_576,
-                          help=f"Up to {MAX_UPLOAD_BYTES // 1_048_576} MB. Read in memory "
-                          "only.")
-    if up is None:
-        forget_uploads()  # back on the page after leaving it: the old file goes now
-    else:
-        _remember(up)
-    st.text_input("Sheet of a workbook (empty: the first)", key="track_sheet", max_chars=100)
+    up = caseinput.case_upload(STATE, "Caseload (CSV or XLSX)", ["csv", "xlsx", "xls", "ods"],
+                               STATE.get("upload_n", 0), on_change=_on_upload)
+    st.text_input("Sheet of a workbook (empty: the first)", key=STATE.key("sheet"),
+                  max_chars=100)
     return up
 
 
 def _form(fs: FlowSet, as_of: dt.date) -> list[dict[str, Any]] | None:
     """The one-case form; its values live in its own widgets only."""
-    with st.form("track_one_case", clear_on_submit=False):
+    with st.form(STATE.key("one_case"), clear_on_submit=False):
         case_id = st.text_input("Case id (pseudonymous)", value="CASE-1", max_chars=60,
-                                key="track_case_id")
+                                key=STATE.key("case_id"))
         st.caption("Leave a date empty where the step has not happened.")
         values: dict[str, dt.date | None] = {}
         names = _step_names(fs)
@@ -234,11 +182,11 @@ def _form(fs: FlowSet, as_of: dt.date) -> list[dict[str, Any]] | None:
                 for i, mid in enumerate(ids):
                     name = names.get(mid, mid)
                     v = cols[i % 3].date_input(name, value=None, max_value=as_of,
-                                               format="DD/MM/YYYY", key=f"track_f_{mid}",
+                                               format="DD/MM/YYYY", key=STATE.key("f", mid),
                                                help=f"column `{mid}`")
                     values[mid] = v if isinstance(v, dt.date) else None
         if st.form_submit_button("Track this case"):
-            st.session_state[K_SHOW] = "form"
+            STATE["show"] = "form"
     return [{"case_id": (case_id or "").strip(), **values}]
 
 
@@ -259,7 +207,7 @@ def _problems(load: Caseload) -> None:
                 wrap_lines=True)
         st.download_button("Problems as CSV", problems_csv(load),
                            file_name="caseload-problems.csv", mime="text/csv",
-                           key="track_problems_csv")
+                           key=STATE.key("problems_csv"))
 
 
 def _step_names(fs: FlowSet) -> dict[str, str]:
@@ -297,13 +245,13 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
     if overdue.empty:
         st.write("Nothing is overdue.")
     else:
-        st.dataframe(_table(overdue), hide_index=True, width="stretch", key="track_overdue")
+        st.dataframe(_table(overdue), hide_index=True, width="stretch", key=STATE.key("overdue"))
     st.markdown("#### Not in your sheet: clocks running on a step with no column")
     missing = view[view["status"] == "not_recorded"].sort_values("due")
     if missing.empty:
         st.write("Every running clock's step has a column.")
     else:
-        st.dataframe(_table(missing), hide_index=True, width="stretch", key="track_missing")
+        st.dataframe(_table(missing), hide_index=True, width="stretch", key=STATE.key("missing"))
         st.caption("'days late' here is how long ago the due date passed. Add the step's "
                    "column (or its events) to know whether these deadlines were met.")
 
@@ -322,7 +270,7 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
 
     st.markdown("#### A case's journey")
     cases = list(load.dates.index)
-    chosen = st.selectbox("Case", cases, key="track_case") if len(cases) > 1 else cases[0]
+    chosen = st.selectbox("Case", cases, key=STATE.key("case")) if len(cases) > 1 else cases[0]
     _timeline(view[view["case_id"] == chosen], load.dates.loc[[chosen]], names)
 
     with st.expander("Every deadline"):
@@ -330,10 +278,10 @@ def _dashboard(fs: FlowSet, load: Caseload, result: TrackResult) -> None:
     d1, d2 = st.columns(2)
     d1.download_button("Download the report (Excel)", report_xlsx(load, result, names),
                        file_name=f"deadlines-{result.as_of.isoformat()}.xlsx", mime=XLSX_MIME,
-                       key="track_report_xlsx")
+                       key=STATE.key("report_xlsx"))
     d2.download_button("Download the report (CSV)", report_csv(result),
                        file_name=f"deadlines-{result.as_of.isoformat()}.csv", mime="text/csv",
-                       key="track_report")
+                       key=STATE.key("report"))
 
 
 def _table(view: pd.DataFrame) -> pd.DataFrame:

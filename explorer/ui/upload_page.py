@@ -10,7 +10,8 @@ from explorer.model.flowset import FlowSet
 from explorer.model.problems import Problem
 from explorer.ui.common import md, show_problems
 from explorer.ui.data import flowset_with_upload, safe_upload_name, shipped_flowset
-from explorer.ui.explore import explore
+from explorer.ui.explore import EXPLORE_SESSION, EXPLORE_URL, explore
+from explorer.ui.state import PageState
 from explorer.views.variants import diff_frame, national_of
 
 TITLE = "Your own flow"
@@ -18,6 +19,8 @@ TITLE = "Your own flow"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 #: The most steps an uploaded flow may have to be explored here (the whole system has ~180).
 MAX_UPLOAD_STEPS = 5000
+#: No deep links (an upload cannot be linked to): every field is session-only.
+STATE = PageState("upload", session=(*EXPLORE_URL, *EXPLORE_SESSION, "file", "last", "diff"))
 
 
 def render(fs: FlowSet) -> None:
@@ -27,7 +30,7 @@ def render(fs: FlowSet) -> None:
                 "bibliography and the other flows, and can be explored like them. "
                 "**Nothing you upload is stored**: it is read in memory for this session "
                 "only.")
-    up = st.file_uploader("A flow file (YAML)", type=["yaml", "yml"], key="upload_file",
+    up = st.file_uploader("A flow file (YAML)", type=["yaml", "yml"], key=STATE.key("file"),
                           accept_multiple_files=False)
     if up is None:
         st.caption("The JSON Schema in flows/schema describes the form; `permanence-explorer "
@@ -69,12 +72,12 @@ def render(fs: FlowSet) -> None:
                  "validate, routes, export) works on larger flows.")
         return
     _variant_section(shipped, ufs.flows[uploaded[0]])
-    st.session_state.setdefault("upload_flow", uploaded[0])
-    if st.session_state.get("upload_last") != digest:
+    STATE.setdefault("flow", uploaded[0])
+    if STATE.get("last") != digest:
         # A new file: start on its own map, not whichever flow was open before.
-        st.session_state["upload_last"] = digest
-        st.session_state["upload_flow"] = uploaded[0]
-    explore(ufs, digest, prefix="upload", deep_links=False)
+        STATE["last"] = digest
+        STATE["flow"] = uploaded[0]
+    explore(ufs, digest, STATE)
 
 
 def split_problems(problems: list[Problem], shipped: list[Problem], name: str
@@ -102,7 +105,7 @@ def _variant_section(shipped: FlowSet, flow: Flow) -> None:
     st.markdown("; ".join(
         f"**{item}s**: " + ", ".join(f"{n} {c}" for c, n in counts[item].items() if n)
         for item in counts if any(counts[item].values())) + ".")
-    st.dataframe(diff_frame(d), hide_index=True, width="stretch", key="upload_diff")
+    st.dataframe(diff_frame(d), hide_index=True, width="stretch", key=STATE.key("diff"))
     st.caption("Compared by meaning: steps by id, transitions by their two ends, time limits "
                "by id. The same list on the command line: permanence-explorer diff.")
 

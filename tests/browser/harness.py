@@ -6,16 +6,16 @@ Never ``playwright install``: the browser is the system's ``/usr/bin/chromium``.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.server import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -27,12 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -47,38 +41,14 @@ class App:
 @contextmanager
 def run_app(flows_dir: Path, *, timeout: float = 60) -> Iterator[App]:
     """``streamlit run`` on a free localhost port; stopped (by its own pid) afterwards."""
-    port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"streamlit-{port}.log"
-    env = {**os.environ, "PERMANENCE_FLOWS_DIR": str(flows_dir)}
+    log = ARTIFACTS / f"streamlit-{os.getpid()}-{time.monotonic_ns()}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-           "--server.port", str(port), "--server.address", "localhost",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy")
-            time.sleep(0.2)
-        yield App(url, port, flows_dir, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+           "--server.address", "localhost", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false"]
+    with streamlit_server(cmd, env={"PERMANENCE_FLOWS_DIR": str(flows_dir)}, log=log,
+                          timeout=timeout) as server:
+        yield App(server.url, server.port, flows_dir, server.process, log)
 
 
 @dataclass
@@ -152,6 +122,31 @@ def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
                          ".getBoundingClientRect(); return [r.x, r.y]; })()")
     fbox = frame.frame_element().bounding_box()
     return fbox["x"] + box[0] + pos["x"], fbox["y"] + box[1] + pos["y"]
+
+
+def click_step(page: Any, frame: Any, node: str, *, attempts: int = 3) -> None:
+    """Click a step on the map as a user would, and check that the map took the click.
+
+    The pointer goes to the step's place on the page and clicks there. Under load a
+    click can land while Chromium is still compositing the frame after the map moved
+    to the step, and vis-network then sees no tap (the step is not selected and the
+    app never hears of it). A lost click is clicked again, as a user would; a click
+    the map took but the app ignored is the app's fault and is left to the caller's
+    check of the page.
+    """
+    for _ in range(attempts):
+        x, y = node_point(page, frame, node)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(100)
+        page.mouse.click(x, y)
+        try:
+            frame.wait_for_function(
+                "id => mapNetwork.getSelectedNodes().indexOf(id) >= 0", arg=node,
+                timeout=3_000)
+            return
+        except Exception:  # not selected: the map never saw the click
+            continue
+    raise TimeoutError(f"the map did not take a click on {node!r} in {attempts} tries")
 
 
 def choose_first_lane(page: Any) -> None:
