@@ -478,6 +478,20 @@ def test_the_printed_sheet_crosses_no_more_edges_than_graphviz_dot(
     assert overlaps(L) == [] and edges_through_boxes(L) == []
 
 
+@pytest.mark.parametrize(("flow_id", "paper"), [("permanence", "a3"),
+                                                ("care-and-protection", "a3"), ("all", "a1")])
+def test_every_stage_heading_of_the_printed_sheet_fits_its_column(
+        shipped: FlowSet, flow_id: str, paper: str) -> None:
+    from explorer.render.layout import text_width
+
+    L = printed_layout(shipped, flow_id, paper)  # type: ignore[arg-type]
+    assert L is not None
+    # bold is about 8% wider than the regular face measured
+    too_wide = [r.title for r in L.regions if r.title_x - r.x
+                + text_width(r.title, L.title_size, L.family) * 1.08 > r.w]
+    assert too_wide == []
+
+
 def _shipped_flow_ids() -> list[str]:
     from explorer.io.load import load_flows
 

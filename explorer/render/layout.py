@@ -76,6 +76,9 @@ SCREEN_SPACING: dict[str, float] = {
     "dummy_gap": 3.5, "line_gap": 3.5, "row_gap": 8.0, "track": 2.2, "margin": 3.0,
     "slack": 0.0, "fit_width": 0.0}
 
+#: Column caps (layers per column) the stage layout tries; 0 is a whole stage a column.
+CAPS: list[int] = [0, 24, 18, 14, 12, 10, 8, 6]
+
 #: Landscape A3 less 20 pt margins, a title strip and a legend strip: the default shape
 #: the layout tries to fill.
 DEFAULT_FIT: tuple[float, float] = (1150.0, 700.0)
@@ -833,13 +836,10 @@ def layered_layout(G: nx.DiGraph, *, stage_of: Mapping[str, int], lane_of: Mappi
     def title_w(s: int, part: int) -> float:
         title = (stage_titles or {}).get(s, f"Stage {s + 1}") + (" (continued)" if part else "")
         # bold runs about 8% wider than the regular face measured here
-        return text_width(title, p.title_size, family) * 1.08 + 4
+        return text_width(title, p.title_size, family) * 1.1 + 8
 
     # ---- candidates: column cuts x tier breaks, keep the one that fits ``fit`` best
-    if lanes_mode:
-        cands = sorted({max(2, c) for c in range(4, 40, 2)})
-    else:
-        cands = [0, 24, 18, 14, 12, 10, 8, 6]
+    cands = sorted({max(2, c) for c in range(4, 40, 2)}) if lanes_mode else list(CAPS)
     best: tuple[float, Layout] | None = None
     packings = (False,) if lanes_mode else (False, True)
     for cap, pack in [(c, pk) for c in cands for pk in packings if c or not pk]:
