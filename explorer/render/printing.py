@@ -204,10 +204,9 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
         # title
         ax.text(MARGIN, H - MARGIN, title, fontsize=14, fontweight="bold", va="top",
                 ha="left", color=TEXT)
-        ax.text(MARGIN, H - MARGIN - 20, f"Law and guidance as of {as_of}. "
-                + (subtitle or "Boxes run top to bottom inside each stage; stages run left "
-                              "to right, row by row."),
-                fontsize=7.5, va="top", ha="left", color=TEXT)
+        _subtitle(ax, f"Law and guidance as of {as_of}. "
+                  + (subtitle or "Boxes run top to bottom inside each stage; stages run left "
+                                 "to right, row by row."), (W, H), layout.family)
         # legend
         top = fr.legend_top
         ax.add_line(Line2D([MARGIN, W - MARGIN], [top + 2, top + 2], lw=0.4, color="#999999"))
@@ -234,6 +233,32 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
         ax.text(MARGIN, MARGIN, "\n".join(lines), fontsize=6, va="bottom", ha="left",
                 color=TEXT, linespacing=1.2)
     return fig, RenderInfo(s, fs, paper, orientation)
+
+
+def _subtitle(ax: Any, text: str, page: tuple[float, float], family: str) -> None:
+    """The line under the title: 7.5 pt, or two lines of 6.5 pt when it is long (the
+    title strip holds no more; a longer text ends in an ellipsis)."""
+    room = page[0] - 2 * MARGIN
+    top = page[1] - MARGIN - 20
+    if text_width(text, 7.5, family) <= room:
+        ax.text(MARGIN, top, text, fontsize=7.5, va="top", ha="left", color=TEXT)
+        return
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        nxt = f"{cur} {w}".strip()
+        if cur and text_width(nxt, 6.5, family) > room:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = nxt
+    lines.append(cur)
+    if len(lines) > 2:
+        last = " ".join(lines[1:])
+        while last and text_width(last + " …", 6.5, family) > room:
+            last = last.rsplit(" ", 1)[0]
+        lines = [lines[0], last + " …"]
+    ax.text(MARGIN, top, "\n".join(lines), fontsize=6.5, va="top", ha="left",
+            color=TEXT, linespacing=1.15)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -457,9 +482,8 @@ def draw_overview(ov: Overview, meta: SheetMeta, *, paper: Paper = "a3",
         ax.set_axis_off()
         ax.text(MARGIN, H - MARGIN, f"{meta.title}: the stages", fontsize=14,
                 fontweight="bold", va="top", color=TEXT)
-        ax.text(MARGIN, H - MARGIN - 20, f"Law and guidance as of {meta.as_of}. Each stage "
-                "is drawn step by step on the pages that follow. " + ov.shares_note,
-                fontsize=7.5, va="top", color=TEXT)
+        _subtitle(ax, f"Law and guidance as of {meta.as_of}. Each stage is drawn step by "
+                  "step on the pages that follow. " + ov.shares_note, (W, H), family)
         boxes = []
         for i, st in enumerate(ov.stages):
             r, c = divmod(i, cols)
