@@ -31,7 +31,13 @@ from explorer.analysis.drift import drift_risks
 from explorer.graph import dag, flow_graph
 from explorer.model import Flow, Timescale
 from explorer.model.flowset import FlowSet
-from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.kinds import (
+    CHANGE_BADGES,
+    CHANGE_COLOURS,
+    CHANGE_WORDS,
+    CONFIDENCE_WORDS,
+    KIND_WORDS,
+)
 from explorer.model.wording import timescale_label
 from explorer.render.common import (
     KIND_SHAPES,
@@ -42,6 +48,7 @@ from explorer.render.common import (
     spanning_timescales,
     timescale_strength,
 )
+from explorer.views.variants import MapMarks
 
 VIS_VERSION = "9.1.2"
 #: The message type the page posts to its parent when a step is clicked.
@@ -80,6 +87,9 @@ class MapOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     #: The bibliography (source id -> Source): legal bases are cited by title, not id.
     sources: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: A local variant's differences from its national flow, marked on the map
+    #: (``explorer.views.variants.variant_marks``); None: no marks.
+    diff: MapMarks | None = field(default=None, compare=False)
 
 
 @cache
@@ -225,6 +235,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     vis_set = set(visible)
     search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
     focusing = bool(route_set) or bool(opts.search.strip())
+    marks = opts.diff
 
     layout, plan = _screen_layout(G, flows, visible)
     nodes: list[dict[str, Any]] = []
@@ -271,6 +282,11 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         }
         if opts.standalone:
             node["details"] = _node_details(G, n, lanes, is_drift, flows, opts.sources)
+        if marks is not None and n in marks.steps:
+            _mark_node(node, marks.steps[n], marks.lines(n))
+        elif marks is not None and n in marks.notes:
+            # A line from this step was added, removed or changed: its hover says so.
+            _add_notes(node, marks.lines(n))
         if is_drift or data.get("external"):
             node["shapeProperties"] = {"borderDashes": [5, 4]}
         if s.kind == "outcome":
@@ -305,6 +321,10 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         if repeat:
             edge["dashes"] = [2, 5]
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.35}
+        if marks is not None and (u, v) in marks.edges:
+            edge["diff"] = marks.edges[u, v]
+            edge["title"] = f"{CHANGE_BADGES[edge['diff']]}: {CHANGE_WORDS[edge['diff']]}\n" \
+                + edge["title"]
         if focusing:
             on = (u, v) in route_edges
             edge["color"] = {**edge["color"], "opacity": 1.0 if on else 0.25}
@@ -343,16 +363,19 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     if not opts.standalone:
         # In the app nothing reads a hidden edge's look or text (the step's details give
         # its timescales): send only what the keys and the route highlight use.
-        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength")
+        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength", "diff")
         edges = [{k: e[k] for k in keep if k in e} for e in edges]
-    paths = _paths(layout, route_edges, focusing)
+    paths = _paths(layout, route_edges, focusing, marks)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
+    summary = (f"{len(nodes)} of {G.number_of_nodes()} steps shown; "
+               f"{len(drift & vis_set)} with no time limit (⚠). ")
+    if marks is not None:
+        summary += _diff_summary(marks, vis_set) + " "
     return {
         "title": title,
-        "summary": (f"{len(nodes)} of {G.number_of_nodes()} steps shown; "
-                    f"{len(drift & vis_set)} with no time limit (⚠). Hover for details; "
-                    "scroll to zoom; drag to pan."),
+        "summary": summary + "Hover for details; scroll to zoom; drag to pan.",
+        "diff": None if marks is None else diff_legend_data(marks),
         "nodes": nodes,
         "edges": edges,
         "options": vis_options(),
@@ -370,17 +393,95 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     }
 
 
-def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool
-           ) -> list[dict[str, Any]]:
+def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool,
+           marks: MapMarks | None = None) -> list[dict[str, Any]]:
     """The layout's routed lines in screen pixels, with their look."""
     out = []
     for ep in layout.edges:
         on = (ep.source, ep.target) in route_edges
-        out.append({"pts": [[round(x * SCREEN_SCALE, 1), round(y * SCREEN_SCALE, 1)]
-                            for x, y in ep.points],
-                    "style": "repeat" if ep.repeat else ep.strength, "on": on,
-                    "faded": focusing and not on})
+        path: dict[str, Any] = {
+            "pts": [[round(x * SCREEN_SCALE, 1), round(y * SCREEN_SCALE, 1)]
+                    for x, y in ep.points],
+            "style": "repeat" if ep.repeat else ep.strength, "on": on,
+            "faded": focusing and not on}
+        if marks is not None and (ep.source, ep.target) in marks.edges:
+            path["diff"] = marks.edges[ep.source, ep.target]
+        out.append(path)
     return out
+
+
+def _add_notes(node: dict[str, Any], notes: Sequence[str]) -> None:
+    # After the step's name: the first thing a reader of a variant wants to know.
+    head, _, rest = node["title"].partition("\n")
+    node["title"] = "\n".join([head, *notes, rest])
+    if "details" in node:
+        head, _, rest = node["details"].partition("\n")
+        node["details"] = "\n".join([head, *notes, rest])
+
+
+def _mark_node(node: dict[str, Any], mark: str, notes: Sequence[str]) -> None:
+    """A step added or changed in a local variant: a text badge first in its label, its
+    hover and details saying what differs; the page draws the outline (solid for added,
+    dashed for changed) and the badge above the box."""
+    node["diff"] = mark
+    node["label"] = CHANGE_BADGES[mark].split()[0] + " " + node["label"]
+    _add_notes(node, notes)
+
+
+def _diff_summary(marks: MapMarks, shown: set[str]) -> str:
+    added = sum(1 for n, m in marks.steps.items() if m == "added" and n in shown)
+    changed = sum(1 for n, m in marks.steps.items() if m == "changed" and n in shown)
+    lines = len(marks.edges)
+    text = (f"Against {marks.against}: {added} step(s) added (✚), {changed} changed (✎), "
+            f"{len(marks.removed_steps)} removed; {lines} line(s) added or changed")
+    return text + (f", {len(marks.removed_transitions)} removed." if marks.removed_transitions
+                   else ".")
+
+
+#: The marks a variant's map draws: (change, what it marks, how it is drawn).
+DIFF_LEGEND: tuple[tuple[str, str, str], ...] = (
+    ("added", "a step added in this local version", "solid outline"),
+    ("changed", "a step changed: its name, lane, kind, legal basis or a time limit",
+     "dashed outline"),
+    ("added", "on a line: a transition added", "badge on the line"),
+    ("changed", "on a line: a transition changed (its label, estimate or time limit)",
+     "badge on the line"),
+)
+
+
+def diff_legend_data(marks: MapMarks) -> dict[str, Any]:
+    """What the legend says of a variant's marks (JSON-ready; the page and the app draw it)."""
+    return {"against": marks.against,
+            "badges": {k: CHANGE_BADGES[k] for k in ("added", "changed")},
+            "colours": {k: CHANGE_COLOURS[k] for k in ("added", "changed")},
+            "removed_steps": list(marks.removed_steps),
+            "removed_transitions": list(marks.removed_transitions)}
+
+
+def _diff_legend_html(marks: dict[str, Any] | None) -> str:
+    """The legend's column for a variant's marks, as escaped HTML (empty without marks)."""
+    if not marks:
+        return ""
+    e = html.escape
+    items = "".join(
+        f'<li><span class="dm dm-{c}">{e(CHANGE_BADGES[c])}</span>{e(what)} ({e(how)})</li>'
+        for c, what, how in DIFF_LEGEND)
+    gone = ""
+    if marks["removed_steps"] or marks["removed_transitions"]:
+        listed = "".join(f"<li>{e(n)}</li>" for n in marks["removed_steps"])
+        listed += "".join(f"<li>the line {e(n)}</li>" for n in marks["removed_transitions"])
+        gone = (f'<h3>{e(CHANGE_BADGES["removed"])}: in {e(marks["against"])}, not in this '
+                f'local version (not drawn)</h3><ul class="dm-gone">{listed}</ul>')
+    return (f'<div class="dm-col"><h3>What differs from {e(marks["against"])}</h3>'
+            f"<ul>{items}</ul>{gone}</div>")
+
+
+#: The look of the legend's change badges (one definition for the app and the page).
+DIFF_CSS = "".join(
+    f".dm-{c}{{background:{CHANGE_COLOURS[c]}}}" for c in ("added", "changed", "removed")
+) + (".dm{display:inline-block;color:#fff;font-weight:700;font-size:12px;padding:0 5px;"
+     "border-radius:3px;margin-right:6px;white-space:nowrap}"
+     ".dm-col ul.dm-gone{list-style:disc;padding-left:18px;columns:1}")
 
 
 #: Screen pixels per layout point. Boxes are sized for 6 pt text (14.4 px here) and the
@@ -499,7 +600,7 @@ MARK_LEGEND: tuple[tuple[str, str], ...] = (
 )
 
 
-def _legend_html() -> str:
+def _legend_html(diff: dict[str, Any] | None = None) -> str:
     kinds = "".join(f"<li><span class=\"sym\" aria-hidden=\"true\">{sym}</span>"
                     f"{html.escape(text)}</li>" for _, sym, text in KIND_SHAPES.values())
     lines = "".join(f'<li><span class="ln {cls}" aria-hidden="true"></span>{html.escape(t)}</li>'
@@ -510,12 +611,15 @@ def _legend_html() -> str:
     return ('<details class="legend" open><summary>Legend</summary>'
             '<div class="cols"><div><h2>Who acts (lane)</h2><ul id="lane-legend"></ul></div>'
             f"<div><h2>Kind of step (symbol)</h2><ul>{kinds}</ul></div>"
-            f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div></div></details>")
+            f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div>"
+            + _diff_legend_html(diff).replace("<h3>", "<h2>").replace("</h3>", "</h2>")
+            + "</div></details>")
 
 
-def legend_html(lanes: Iterable[LaneInfo]) -> str:
+def legend_html(lanes: Iterable[LaneInfo], diff: MapMarks | None = None) -> str:
     """The legend as static, escaped HTML (the app draws it outside the map's frame, so
-    it is never cut off however many lanes there are)."""
+    it is never cut off however many lanes there are); with ``diff``, a column for the
+    marks of a local variant and the list of what it removed."""
     e = html.escape
     lane_items = "".join(
         f'<li><span class="sw" style="background:{e(li.fill)};border-color:{e(li.border)}">'
@@ -534,11 +638,12 @@ def legend_html(lanes: Iterable[LaneInfo]) -> str:
            "vertical-align:middle;height:0}.pe-legend .ln.solid{border-top:3px solid #b34700}"
            ".pe-legend .ln.dashed{border-top:2px dashed #111}.pe-legend .ln.thin"
            "{border-top:1px solid #5a5a5a}.pe-legend .ln.dotted{border-top:2px dotted #6a6a6a}"
-           "</style>")
+           f"{DIFF_CSS}</style>")
     return (f'{css}<div class="pe-legend" role="group" aria-label="Legend of the map">'
             f"<div><h3>Who acts (lane)</h3><ul>{lane_items}</ul></div>"
             f"<div><h3>Kind of step (symbol)</h3><ul>{kinds}</ul></div>"
-            f"<div><h3>Lines and marks</h3><ul>{lines}</ul></div></div>")
+            f"<div><h3>Lines and marks</h3><ul>{lines}</ul></div>"
+            f"{_diff_legend_html(None if diff is None else diff_legend_data(diff))}</div>")
 
 
 _CSS = """
@@ -707,6 +812,56 @@ _JS = r"""
     });
     ctx.restore();
   }
+  // A local variant's differences: an outline around each marked step (solid: added,
+  // dashed: changed) with a text badge above it, and a badge on each marked line, so
+  // that no mark is told by colour alone.
+  function pill(ctx, x, y, label, colour) {
+    ctx.font = "bold 12px system-ui, Arial, sans-serif";
+    ctx.textBaseline = "middle";
+    var w = ctx.measureText(label).width + 10;
+    ctx.fillStyle = colour;
+    ctx.fillRect(x, y - 9, w, 18);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillText(label, x + 5, y);
+  }
+  function drawMarks(ctx) {
+    if (!current || !current.diff) { return; }
+    var d = current.diff;
+    ctx.save();
+    nodeView.get({filter: function (n) { return !!n.diff; }}).forEach(function (n) {
+      var b = network.getBoundingBox(n.id);
+      if (!b) { return; }
+      var colour = d.colours[n.diff] || "#000000";
+      ctx.globalAlpha = n.opacity === undefined ? 1 : n.opacity;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 4;
+      ctx.setLineDash(n.diff === "changed" ? [9, 5] : []);
+      ctx.strokeRect(b.left - 6, b.top - 6, b.right - b.left + 12, b.bottom - b.top + 12);
+      ctx.setLineDash([]);
+      pill(ctx, b.left - 6, b.top - 16, d.badges[n.diff] || n.diff, colour);
+    });
+    (current.paths || []).forEach(function (p) {
+      if (!p.diff || p.pts.length < 2) { return; }
+      var i = Math.floor((p.pts.length - 1) / 2), a = p.pts[i], c = p.pts[i + 1];
+      var x = (a[0] + c[0]) / 2, y = (a[1] + c[1]) / 2;
+      var colour = d.colours[p.diff] || "#000000";
+      ctx.globalAlpha = p.faded ? 0.4 : 1;
+      ctx.beginPath();
+      ctx.arc(x, y, 11, 0, 2 * Math.PI);
+      ctx.fillStyle = "#ffffff";
+      ctx.fill();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+      ctx.fillStyle = colour;
+      ctx.font = "bold 14px system-ui, Arial, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText((d.badges[p.diff] || "").split(" ")[0], x, y + 1);
+      ctx.textAlign = "start";
+    });
+    ctx.restore();
+  }
   // Keyboard: arrows move between connected steps, Enter opens the details, + and -
   // zoom, 0 fits. The live region says where the selection is (the text alternative).
   var cursor = null;
@@ -856,7 +1011,8 @@ _JS = r"""
         clicked(id);
       });
       network.on("beforeDrawing", drawRegions);
-      network.on("afterDrawing", function () {
+      network.on("afterDrawing", function (ctx) {
+        drawMarks(ctx);
         document.body.setAttribute("data-map-ready", "1");
       });
       window.mapNetwork = network;
@@ -972,7 +1128,7 @@ def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] 
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{e(title)}</title>"
-        f"<style>{_CSS}:root{{--map-h:{int(height_px)}px}}</style>"
+        f"<style>{_CSS}{DIFF_CSS}:root{{--map-h:{int(height_px)}px}}</style>"
         f"<script>{vis_network_js()}</script>"
         f'</head><body class="{"standalone" if standalone else "embedded"}">'
         f'<header><h1 id="map-title">{e(title)}</h1><p id="map-summary">{e(summary)}</p>'
@@ -983,7 +1139,7 @@ def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] 
         '<span id="map-status" class="status" aria-live="polite"></span></div>'
         f'<div id="wrap"><div id="map" role="application" aria-label="{e(title)}"></div>'
         '<aside id="info" aria-live="polite">Click a step for its details.</aside></div>'
-        f"{_legend_html()}{embedded}"
+        f"{_legend_html(data.get('diff') if data else None)}{embedded}"
         f"<script>{js}</script>"
         "</body></html>\n"
     )

@@ -7,7 +7,7 @@ pages never share widgets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -18,6 +18,7 @@ from explorer.analysis.drift import drift_risks
 from explorer.analysis.routes import routes
 from explorer.graph import ALL
 from explorer.io.tabular import csv_bytes
+from explorer.model import Flow
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
 from explorer.model.wording import timescale_label
@@ -30,6 +31,7 @@ from explorer.ui.common import flow_label, md, query_param, set_query_params
 from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared, session_cached
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
+from explorer.views.variants import MapMarks, national_of, variant_marks
 
 NO_STEP = ""
 ALL_STAGES = ""
@@ -80,8 +82,9 @@ def _clean_multiselect(key: str, options: list[str]) -> None:
 
 
 def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
-            heading_level: int = 2) -> None:
-    """The whole explorer view for ``fs``."""
+            heading_level: int = 2, national: Mapping[str, Flow] | None = None) -> None:
+    """The whole explorer view for ``fs``. A local variant's map can mark what differs
+    from its national flow, looked up in ``national`` (default: ``fs`` itself)."""
     k = Keys(prefix)
     flow_ids = sorted(fs.flows)
     if not flow_ids:
@@ -98,7 +101,7 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
     # outline and the table below do not change, and resending them made a filter
     # change slow. Choosing another flow reruns the whole page (see _map_section).
     st.session_state[k.full_run] = True
-    _map_section(fs, digest, k, options, deep_links)
+    _map_section(fs, digest, k, options, deep_links, national)
     st.session_state[k.full_run] = False
     flow_id = st.session_state[k.flow]
     st.session_state[k.tables_flow] = flow_id
@@ -121,7 +124,7 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
 
 @st.fragment
 def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
-                 deep_links: bool) -> None:
+                 deep_links: bool, national: Mapping[str, Flow] | None = None) -> None:
     """Flow choice, filters, search, route, the map and the step's details."""
     c1, c2 = st.columns([2, 3])
     flow_id = c1.selectbox("Flow", options, key=k.flow, format_func=lambda f: flow_label(fs, f),
@@ -138,7 +141,11 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
     mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
+    against = _national(fs, flow_id, national)
     if mode == VIEWS[0]:
+        if against is not None:
+            st.caption(f"{md(flow_label(fs, flow_id))} is a local version of "
+                       f"{md(against.title)}: the step map can mark what differs from it.")
         stage_overview(overview_json(ov), key=k.overview, on_pick=lambda: _on_stage_pick(k))
         if deep_links:
             set_query_params(flow=flow_id, step=None, route=None, view=None)
@@ -173,6 +180,14 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                                   disabled=not tags)
 
     route = _route_controls(view, k)
+    marks: MapMarks | None = None
+    # On by default: what a reader of a local version asks first.
+    if against is not None and st.toggle(
+            f"Show what differs from {md(against.title)}", value=True, key=k.diff,
+            help="Marks each step and line this local version adds or changes, and lists "
+                 "what it removed, beside the map"):
+        marks = variant_marks(national if national is not None else fs.flows,
+                                  fs.flows[flow_id], fs.sources)
     order = list(view.order)
     names = view.names
     by_name = list(view.by_name)
@@ -210,12 +225,12 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                        "the table of steps below.")
         else:
             data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
-                                  show_clocks, stage_key or None, fs)
+                                  show_clocks, stage_key or None, fs, marks)
             flow_map(data_json, title=title, key=k.map, selected=selected,
                      height=FRAME_HEIGHT, map_height=FRAME_HEIGHT - 120,
                      on_click=lambda: _on_map_click(k))
             # Outside the frame, so it is never cut off, whatever the number of lanes.
-            st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
+            st.html(legend_html([li for li in view.lanes if li.id in lane_names], marks))
     with right:
         st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
                      format_func=lambda n: names.get(n, "(choose a step, or click one on "
@@ -223,6 +238,8 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
                      help="Choose a step here, click one on the map, or pick a row of the "
                           "table below")
         selected = st.session_state.get(k.step) or None
+        if selected and marks is not None and marks.lines(selected):
+            st.info("\n\n".join(md(x) for x in marks.lines(selected)))
         if selected:
             render_details(fs, G, selected, go_to=lambda n: _go(k, n), key=k.details)
         else:
@@ -284,33 +301,53 @@ def _shared_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
     return overview(cached_view(digest, flow_id, _fs).G, _fs.flows)
 
 
+def _national(fs: FlowSet, flow_id: str, national: Mapping[str, Flow] | None
+              ) -> Flow | None:
+    """The national flow the chosen flow is a local version of, if any."""
+    flow = fs.flows.get(flow_id)
+    if flow is None:
+        return None
+    pool = fs.flows if national is None else national
+    if flow.variant_of:
+        return pool.get(flow.variant_of)
+    # An upload that replaces a shipped flow of its id is a local version of it too; an
+    # unchanged shipped flow is not.
+    other = national_of(pool, flow)
+    return other if other is not None and other != flow else None
+
+
 def _map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
               tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-              show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
-    """The step map's data; an upload's stays in its session (never a shared cache)."""
-    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key)
+              show_clocks: bool, stage_key: str | None, fs: FlowSet,
+              marks: MapMarks | None = None) -> str:
+    """The step map's data; an upload's stays in its session (never a shared cache).
+    The marks follow from the flows (the digest) and whether they are shown."""
+    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key,
+           marks is not None)
     if is_shared(digest):
-        return _cached_map_json(*key, fs)
-    return session_cached("map", key, lambda: _build_map_json(*key, fs))
+        return _cached_map_json(*key, fs, marks)
+    return session_cached("map", key, lambda: _build_map_json(*key[:-1], fs, marks))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                      tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                     show_clocks: bool, stage_key: str | None, _fs: FlowSet) -> str:
+                     show_clocks: bool, stage_key: str | None, show_diff: bool, _fs: FlowSet,
+                     _marks: MapMarks | None) -> str:
     """The step map's data for a flow, filters and stage; keyed on the flows' digest."""
     return _build_map_json(digest, flow_id, lanes, tags, search, route, show_clocks,
-                           stage_key, _fs)
+                           stage_key, _fs, _marks if show_diff else None)
 
 
 def _build_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                    show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+                    show_clocks: bool, stage_key: str | None, fs: FlowSet,
+                    marks: MapMarks | None = None) -> str:
     steps = _stage_steps(_cached_overview(digest, flow_id, fs), stage_key)
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
                       route=route, show_clocks=show_clocks, standalone=False, steps=steps,
-                      sources=dict(fs.sources))
+                      sources=dict(fs.sources), diff=marks)
     return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 

@@ -74,7 +74,7 @@ def render(fs: FlowSet) -> None:
         # A new file: start on its own map, not whichever flow was open before.
         st.session_state["upload_last"] = digest
         st.session_state["upload_flow"] = uploaded[0]
-    explore(ufs, digest, prefix="upload", deep_links=False)
+    explore(ufs, digest, prefix="upload", deep_links=False, national=shipped.flows)
 
 
 def split_problems(problems: list[Problem], shipped: list[Problem], name: str
