@@ -136,6 +136,13 @@ def test_the_exported_page_carries_the_marks_and_their_legend(council: FlowSet) 
     assert "What differs from" in page_html and CHANGE_BADGES["added"] in page_html
 
 
+def test_the_html_export_of_a_variant_marks_its_differences(council: FlowSet) -> None:
+    from explorer.render.export import export_text
+
+    assert "What differs from" in export_text(council, "permanence-local", "html")
+    assert "What differs from" not in export_text(council, "permanence", "html")
+
+
 def test_a_flow_compared_with_itself_has_no_marks(council: FlowSet) -> None:
     same = map_marks(diff_flows(council.flows["permanence"], council.flows["permanence"]),
                      "Permanence")

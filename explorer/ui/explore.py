@@ -226,6 +226,9 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         else:
             data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
                                   show_clocks, stage_key or None, fs, marks)
+            # Streamlit makes the component's box scroll (overflow:auto) though the frame
+            # fits it: a scroll region no keyboard can reach (axe, WCAG 2.1.1).
+            st.html(f"<style>.st-key-{k.map}{{overflow:hidden}}</style>")
             flow_map(data_json, title=title, key=k.map, selected=selected,
                      height=FRAME_HEIGHT, map_height=FRAME_HEIGHT - 120,
                      on_click=lambda: _on_map_click(k))
