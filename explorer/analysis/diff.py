@@ -98,13 +98,14 @@ def _basis(items: Iterable[Any], sources: Mapping[str, Any] | None = None) -> st
     return "; ".join(f"{short(lb.source)} {lb.provision}" for lb in items)
 
 
-def _step_fields(s: Step, lanes: Mapping[str, str], sources: Mapping[str, Any] | None
-                 ) -> dict[str, str]:
+def _step_fields(s: Step, lanes: Mapping[str, str], sources: Mapping[str, Any] | None,
+                 tags: Mapping[str, str]) -> dict[str, str]:
     decided = s.decided_by or ""
     return {"name": s.name, "kind": s.kind, "lane": lanes.get(s.lane, s.lane),
             "decided by": lanes.get(decided, decided),
             "legal basis": _basis(s.legal_basis, sources),
-            "tags": ", ".join(sorted(s.tags)), "status": str(getattr(s, "status", "") or ""),
+            "tags": ", ".join(sorted(tags.get(t, t) for t in s.tags)),
+            "status": str(getattr(s, "status", "") or ""),
             "description": " ".join(s.description.split())}
 
 
@@ -168,6 +169,7 @@ def diff_flows(a: Flow, b: Flow, sources: Mapping[str, Any] | None = None) -> Fl
     """
     step_names = {s.id: s.name for s in (*a.steps, *b.steps)}
     lanes = {li.id: li.name for li in (*a.lanes, *b.lanes)}
+    tags = {t.id: t.name for t in (*a.tags, *b.tags)}
 
     def edge(t: Transition) -> str:
         return f"{t.from_} -> {t.to}"
@@ -176,8 +178,9 @@ def diff_flows(a: Flow, b: Flow, sources: Mapping[str, Any] | None = None) -> Fl
         u, v = key.split(" -> ", 1)
         return f"{step_names.get(u, u)} → {step_names.get(v.split(' (')[0], v)}"
 
-    changes = _compare("step", {s.id: _step_fields(s, lanes, sources) for s in a.steps},
-                       {s.id: _step_fields(s, lanes, sources) for s in b.steps}, step_names,
+    changes = _compare("step", {s.id: _step_fields(s, lanes, sources, tags) for s in a.steps},
+                       {s.id: _step_fields(s, lanes, sources, tags) for s in b.steps},
+                       step_names,
                        {s.id: (s.id,) for s in (*a.steps, *b.steps)})
     ta = {edge(t): _transition_fields(t) for t in a.transitions}
     tb = {edge(t): _transition_fields(t) for t in b.transitions}

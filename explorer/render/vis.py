@@ -30,7 +30,7 @@ import networkx as nx
 from explorer.analysis.drift import drift_risks
 from explorer.graph import dag, flow_graph
 from explorer.model import Flow, Timescale
-from explorer.model.flowset import FlowSet
+from explorer.model.flowset import FlowSet, tag_names
 from explorer.model.kinds import (
     CHANGE_BADGES,
     CHANGE_COLOURS,
@@ -144,7 +144,8 @@ def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
     if s.legal_basis:
         lines.append("Legal basis: " + _citations(s, sources or {}, 3))
     if s.tags:
-        lines.append("Tags: " + ", ".join(s.tags))
+        names = tag_names(flows)
+        lines.append("Tags: " + ", ".join(names.get(t, t) for t in s.tags))
     return "\n".join(lines)
 
 
@@ -185,7 +186,8 @@ def _node_details(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool
     else:
         lines += ["", "Timescales: none set by law or guidance."]
     if s.tags:
-        lines += ["", "Tags: " + ", ".join(s.tags)]
+        names = tag_names(flows)
+        lines += ["", "Tags: " + ", ".join(names.get(t, t) for t in s.tags)]
     return "\n".join(lines)
 
 
@@ -236,6 +238,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
     focusing = bool(route_set) or bool(opts.search.strip())
     marks = opts.diff
+    tags_named = tag_names(flows)
 
     layout, plan = _screen_layout(G, flows, visible)
     nodes: list[dict[str, Any]] = []
@@ -381,7 +384,9 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         "options": vis_options(),
         "lanes": [{"id": li.id, "name": li.name, "fill": li.fill, "border": li.border}
                   for li in lane_list if any(G.nodes[n]["lane"] == li.id for n in G)],
-        "tags": sorted({t for n in G for t in G.nodes[n]["step"].tags}),
+        "tags": [{"id": t, "name": tags_named.get(t, t)} for t in sorted(
+            {t for n in G for t in G.nodes[n]["step"].tags},
+            key=lambda t: str(tags_named.get(t, t)).casefold())],
         "steps": [{"id": n, "name": G.nodes[n]["name"]} for n in sorted(
             visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
         "total_steps": G.number_of_nodes(),
@@ -1075,7 +1080,7 @@ _JS = r"""
     edgeView.refresh();
   }
   checkboxes(laneBox, data.lanes, refilter);
-  checkboxes(tagBox, data.tags.map(function (t) { return {id: t, name: t}; }), refilter);
+  checkboxes(tagBox, data.tags, refilter);
   if (!data.tags.length) { tagBox.parentNode.style.display = "none"; }
   var pick = document.getElementById("step-pick");
   data.steps.forEach(function (s) {

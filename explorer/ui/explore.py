@@ -175,7 +175,9 @@ def _map_section(fs: FlowSet, digest: str, k: Keys, options: list[str],
         sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
                                    format_func=lambda x: lane_names.get(x, x),
                                    placeholder="All lanes")
+        tag_label = view.tag_names
         sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
+                                  format_func=lambda t: tag_label.get(t, t),
                                   placeholder="All tags" if tags else "No tags in this flow",
                                   disabled=not tags)
 
@@ -428,13 +430,15 @@ def _outline(fs: FlowSet, digest: str, flow_id: str) -> None:
 
 def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
     lanes = {li.id: li.name for li in graph_lanes(G, fs.flows)}
+    tags = fs.tag_names
     drift = drift_risks(G)
     rows = []
     for n in order:
         s = G.nodes[n]["step"]
         out = [timescale_label(ts) for v in G.successors(n) for ts in edge_timescales(G, n, v)]
         rows.append({"Step": s.name, "Kind": s.kind, "Lane": lanes.get(s.lane, s.lane),
-                     "Tags": ", ".join(s.tags), "Time limits out": "; ".join(out),
+                     "Tags": ", ".join(tags.get(t, t) for t in s.tags),
+                     "Time limits out": "; ".join(out),
                      "No time limit (drift risk)": "yes" if n in drift else "",
                      "Step id": str(n)})
     return pd.DataFrame(rows)
