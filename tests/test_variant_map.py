@@ -69,23 +69,35 @@ def _data(fs: FlowSet, **kw: object) -> dict:
 
 def test_the_map_marks_exactly_the_steps_and_lines_the_diff_finds(council: FlowSet) -> None:
     d = diff_flows(council.flows["permanence"], council.flows["permanence-local"])
-    added = {c.key for c in d.changes if c.item == "step" and c.change == "added"}
-    changed = {c.key for c in d.changes if c.item == "step" and c.change == "changed"}
-    changed |= {step_id(e) for c in d.changes if c.item == "timescale" for e in c.ends}
-    lines = {tuple(c.ends): c.change for c in d.changes
-             if c.item == "transition" and c.change != "removed"}
-    assert added == {"local_pre_panel_meeting"}
-    assert "matching_panel" in changed
+    steps = {c.key: c.change for c in d.changes if c.item == "step"}
+    touched = {step_id(e) for c in d.changes if c.item == "timescale" for e in c.ends}
+    lines = {tuple(c.ends): c.change for c in d.changes if c.item == "transition"}
+    assert steps == {"local_pre_panel_meeting": "added", "panel_referral": "removed",
+                     "matching_panel": "changed"}
 
     data = _data(council)
     marked = {n["id"]: n["diff"] for n in data["nodes"] if "diff" in n}
-    assert marked == {**{n: "changed" for n in changed - added}, **dict.fromkeys(added, "added")}
+    # Every step the diff names, and both ends of every changed time limit; a removed
+    # step is drawn where it was, as a ghost.
+    assert marked == {**dict.fromkeys(touched, "changed"), **steps}
     edges = {(e["from"], e["to"]): e["diff"] for e in data["edges"] if "diff" in e}
     assert edges == lines
     assert edges[("matching_panel", "matching_decision")] == "changed"
     assert edges[("permanence_recommendation", "local_pre_panel_meeting")] == "added"
+    assert edges[("panel_referral", "permanence_panel")] == "removed"
     # The lines the page draws carry the same marks as the edges.
+    assert {p["diff"] for p in data["paths"] if p.get("diff")} == set(lines.values())
     assert sum(1 for p in data["paths"] if p.get("diff")) == len(lines)
+
+
+def test_a_removed_step_is_a_ghost_not_a_step_of_the_variant(council: FlowSet) -> None:
+    data = _data(council)
+    ghost = next(n for n in data["nodes"] if n["id"] == "panel_referral")
+    assert ghost["ghost"] and ghost["title"].split("\n")[1].startswith(
+        CHANGE_BADGES["removed"])
+    assert "panel_referral" not in {s["id"] for s in data["steps"]}
+    assert data["total_steps"] == len(council.flows["permanence-local"].steps)
+    assert data["summary"].startswith(f"{data['total_steps']} of {data['total_steps']} steps")
 
 
 def test_what_was_removed_is_listed_beside_the_map(council: FlowSet) -> None:

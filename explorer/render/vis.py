@@ -213,11 +213,14 @@ def _edge_style(strength: str) -> dict[str, Any]:
 def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()  # noqa: C901
              ) -> dict[str, Any]:
     """Nodes, edges, options and legend for vis-network (JSON-ready, deterministic)."""
+    marks = opts.diff
+    shown_graph = G
+    G, ghosts = _with_ghosts(G, marks)
     lane_list = graph_lanes(G, flows)
     lanes = {li.id: li for li in lane_list}
     lane_rank = {li.id: i for i, li in enumerate(lane_list)}
     level = levels(G)
-    drift = drift_risks(G)
+    drift = drift_risks(G) - ghosts
     route = [r for r in opts.route if r in G]
     route_set = set(route)
     route_edges = {(u, v) for u, v in nx.DiGraph(dag(G)).edges if u in route_set
@@ -237,7 +240,6 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     vis_set = set(visible)
     search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
     focusing = bool(route_set) or bool(opts.search.strip())
-    marks = opts.diff
     tags_named = tag_names(flows)
 
     layout, plan = _screen_layout(G, flows, visible)
@@ -285,7 +287,13 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         }
         if opts.standalone:
             node["details"] = _node_details(G, n, lanes, is_drift, flows, opts.sources)
-        if marks is not None and n in marks.steps:
+        if n in ghosts:
+            _mark_node(node, "removed", [f"{CHANGE_BADGES['removed']}: "
+                                         f"{CHANGE_WORDS['removed']}"])
+            node["color"] = {**node["color"], "background": "#ffffff", "border": "#6b6b6b"}
+            node["shapeProperties"] = {"borderDashes": [3, 4]}
+            node["ghost"] = True
+        elif marks is not None and n in marks.steps:
             _mark_node(node, marks.steps[n], marks.lines(n))
         elif marks is not None and n in marks.notes:
             # A line from this step was added, removed or changed: its hover says so.
@@ -324,7 +332,11 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         if repeat:
             edge["dashes"] = [2, 5]
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.35}
-        if marks is not None and (u, v) in marks.edges:
+        if ed.get("ghost"):
+            edge["diff"] = "removed"
+            edge["title"] = f"{CHANGE_BADGES['removed']}: {CHANGE_WORDS['removed']}\n" \
+                + edge["title"]
+        elif marks is not None and (u, v) in marks.edges:
             edge["diff"] = marks.edges[u, v]
             edge["title"] = f"{CHANGE_BADGES[edge['diff']]}: {CHANGE_WORDS[edge['diff']]}\n" \
                 + edge["title"]
@@ -359,6 +371,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
                 edge["color"] = {**edge["color"], "opacity": 0.25}
             edges.append(edge)
     edges = _unique_ids(edges)
+    ghost_edges = {(u, v) for u, v, g in G.edges(data="ghost") if g}
     # The layout's routed lines are drawn by the page itself (vis-network would draw
     # straight lines through other boxes): vis keeps the edges hidden, for the keys.
     for e in edges:
@@ -368,17 +381,18 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         # its timescales): send only what the keys and the route highlight use.
         keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength", "diff")
         edges = [{k: e[k] for k in keep if k in e} for e in edges]
-    paths = _paths(layout, route_edges, focusing, marks)
+    paths = _paths(layout, route_edges, focusing, marks, ghost_edges)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
-    summary = (f"{len(nodes)} of {G.number_of_nodes()} steps shown; "
+    real = [n for n in nodes if not n.get("ghost")]
+    summary = (f"{len(real)} of {shown_graph.number_of_nodes()} steps shown; "
                f"{len(drift & vis_set)} with no time limit (⚠). ")
     if marks is not None:
         summary += _diff_summary(marks, vis_set) + " "
     return {
         "title": title,
         "summary": summary + "Hover for details; scroll to zoom; drag to pan.",
-        "diff": None if marks is None else diff_legend_data(marks),
+        "diff": None if marks is None else diff_legend_data(marks, drawn=bool(ghosts)),
         "nodes": nodes,
         "edges": edges,
         "options": vis_options(),
@@ -388,8 +402,9 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
             {t for n in G for t in G.nodes[n]["step"].tags},
             key=lambda t: str(tags_named.get(t, t)).casefold())],
         "steps": [{"id": n, "name": G.nodes[n]["name"]} for n in sorted(
-            visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
-        "total_steps": G.number_of_nodes(),
+            (v for v in visible if v not in ghosts),
+            key=lambda x: str(G.nodes[x]["name"]).casefold())],
+        "total_steps": shown_graph.number_of_nodes(),
         "drift_count": len(drift & vis_set),
         "paths": paths,
         "regions": [{"title": r.title, "x": round(r.x * SCREEN_SCALE, 1),
@@ -399,7 +414,8 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
 
 
 def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool,
-           marks: MapMarks | None = None) -> list[dict[str, Any]]:
+           marks: MapMarks | None = None, ghosts: set[tuple[str, str]] | None = None
+           ) -> list[dict[str, Any]]:
     """The layout's routed lines in screen pixels, with their look."""
     out = []
     for ep in layout.edges:
@@ -409,10 +425,40 @@ def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool,
                     for x, y in ep.points],
             "style": "repeat" if ep.repeat else ep.strength, "on": on,
             "faded": focusing and not on}
-        if marks is not None and (ep.source, ep.target) in marks.edges:
+        if ghosts and (ep.source, ep.target) in ghosts:
+            path["diff"] = "removed"
+            path["style"] = "removed"
+        elif marks is not None and (ep.source, ep.target) in marks.edges:
             path["diff"] = marks.edges[ep.source, ep.target]
         out.append(path)
     return out
+
+
+def _with_ghosts(G: nx.DiGraph, marks: MapMarks | None) -> tuple[nx.DiGraph, set[str]]:
+    """``G`` with the national flow's removed steps and lines put back as ghosts (a copy;
+    ``G`` itself is never changed), so the map draws them where they were."""
+    if marks is None or marks.national is None or not (marks.removed_step_ids
+                                                        or marks.removed_edges):
+        return G, set()
+    national = marks.national
+    steps = {s.id: s for s in national.steps}
+    H = G.copy()
+    ghosts: set[str] = set()
+    for sid in marks.removed_step_ids:
+        s = steps.get(sid)
+        if s is None or sid in H:
+            continue
+        H.add_node(sid, step=s, flow=G.graph.get("flow_id") or national.id, kind=s.kind,
+                   lane=s.lane, name=s.name, external=False, ghost=True)
+        ghosts.add(sid)
+    for u, v in marks.removed_edges:
+        t = next((t for t in national.transitions
+                  if t.from_ == u and t.to.rsplit(":", 1)[-1] == v), None)
+        if t is None or u not in H or v not in H or H.has_edge(u, v):
+            continue
+        H.add_edge(u, v, transition=t, repeat=t.repeat, estimate=t.estimate, share=t.share,
+                   label=t.label, timescales=[], ghost=True)
+    return H, ghosts
 
 
 def _add_notes(node: dict[str, Any], notes: Sequence[str]) -> None:
@@ -445,6 +491,9 @@ def _diff_summary(marks: MapMarks, shown: set[str]) -> str:
 
 #: The marks a variant's map draws: (change, what it marks, how it is drawn).
 DIFF_LEGEND: tuple[tuple[str, str, str], ...] = (
+    ("removed", "a step of the national flow this local version removed, drawn where it "
+                "was", "white box, dotted outline"),
+    ("removed", "on a line: a transition removed", "dotted line"),
     ("added", "a step added in this local version", "solid outline"),
     ("changed", "a step changed: its name, lane, kind, legal basis or a time limit",
      "dashed outline"),
@@ -454,11 +503,14 @@ DIFF_LEGEND: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def diff_legend_data(marks: MapMarks) -> dict[str, Any]:
-    """What the legend says of a variant's marks (JSON-ready; the page and the app draw it)."""
+def diff_legend_data(marks: MapMarks, drawn: bool | None = None) -> dict[str, Any]:
+    """What the legend says of a variant's marks (JSON-ready; the page and the app draw
+    it). ``drawn``: whether the removed steps are drawn on the map as ghosts (default:
+    whenever the national flow is known)."""
     return {"against": marks.against,
-            "badges": {k: CHANGE_BADGES[k] for k in ("added", "changed")},
-            "colours": {k: CHANGE_COLOURS[k] for k in ("added", "changed")},
+            "drawn": marks.national is not None if drawn is None else drawn,
+            "badges": dict(CHANGE_BADGES),
+            "colours": dict(CHANGE_COLOURS),
             "removed_steps": list(marks.removed_steps),
             "removed_transitions": list(marks.removed_transitions)}
 
@@ -470,13 +522,14 @@ def _diff_legend_html(marks: dict[str, Any] | None) -> str:
     e = html.escape
     items = "".join(
         f'<li><span class="dm dm-{c}">{e(CHANGE_BADGES[c])}</span>{e(what)} ({e(how)})</li>'
-        for c, what, how in DIFF_LEGEND)
+        for c, what, how in DIFF_LEGEND if c != "removed" or marks.get("drawn"))
     gone = ""
     if marks["removed_steps"] or marks["removed_transitions"]:
         listed = "".join(f"<li>{e(n)}</li>" for n in marks["removed_steps"])
         listed += "".join(f"<li>the line {e(n)}</li>" for n in marks["removed_transitions"])
+        where = "drawn pale where it was" if marks.get("drawn") else "not drawn"
         gone = (f'<h3>{e(CHANGE_BADGES["removed"])}: in {e(marks["against"])}, not in this '
-                f'local version (not drawn)</h3><ul class="dm-gone">{listed}</ul>')
+                f'local version ({where})</h3><ul class="dm-gone">{listed}</ul>')
     return (f'<div class="dm-col"><h3>What differs from {e(marks["against"])}</h3>'
             f"<ul>{items}</ul>{gone}</div>")
 
@@ -779,7 +832,8 @@ _JS = r"""
       ctx.strokeRect(r.x, r.y, r.w, r.h);
     });
     var looks = {statutory: ["#b34700", 2.6, []], guidance: ["#111111", 1.8, [7, 4]],
-                 none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]]};
+                 none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]],
+                 removed: ["#b42318", 1.6, [3, 5]]};
     (current.paths || []).forEach(function (p) {
       var look = looks[p.style] || looks.none;
       var pts = p.pts;
@@ -840,7 +894,7 @@ _JS = r"""
       ctx.globalAlpha = n.opacity === undefined ? 1 : n.opacity;
       ctx.strokeStyle = colour;
       ctx.lineWidth = 4;
-      ctx.setLineDash(n.diff === "changed" ? [9, 5] : []);
+      ctx.setLineDash(n.diff === "changed" ? [9, 5] : n.diff === "removed" ? [3, 4] : []);
       ctx.strokeRect(b.left - 6, b.top - 6, b.right - b.left + 12, b.bottom - b.top + 12);
       ctx.setLineDash([]);
       pill(ctx, b.left - 6, b.top - 16, d.badges[n.diff] || n.diff, colour);

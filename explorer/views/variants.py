@@ -62,6 +62,12 @@ class MapMarks:
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     removed_steps: tuple[str, ...] = ()
     removed_transitions: tuple[str, ...] = ()
+    #: The same by id: the removed steps, and the (from, to) of the removed transitions.
+    removed_step_ids: tuple[str, ...] = ()
+    removed_edges: tuple[tuple[str, str], ...] = ()
+    #: The national flow, so that a map can draw what was removed where it was (as pale
+    #: "ghost" boxes and dotted lines); None: list it only.
+    national: Flow | None = field(default=None, compare=False)
 
     def lines(self, step: str) -> list[str]:
         """What a step's hover and details say of it: its mark, then each difference."""
@@ -85,7 +91,7 @@ def _field_note(c: Change) -> str:
     return "Changed: " + "; ".join(parts)
 
 
-def map_marks(d: FlowDiff, against: str) -> MapMarks:
+def map_marks(d: FlowDiff, against: str, national: Flow | None = None) -> MapMarks:
     """The marks a map of ``d.b`` carries, from the diff against the flow titled ``against``.
 
     >>> from explorer.io.load import load_flows
@@ -98,6 +104,8 @@ def map_marks(d: FlowDiff, against: str) -> MapMarks:
     notes: dict[str, list[str]] = {}
     removed_steps: list[str] = []
     removed_edges: list[str] = []
+    removed_ids: list[str] = []
+    removed_ends: list[tuple[str, str]] = []
 
     def note(sid: str, text: str) -> None:
         notes.setdefault(sid, []).append(text)
@@ -107,6 +115,7 @@ def map_marks(d: FlowDiff, against: str) -> MapMarks:
         if c.item == "step":
             if c.change == "removed":
                 removed_steps.append(c.name)
+                removed_ids.append(ends[0])
                 continue
             steps[ends[0]] = c.change
             note(ends[0], CHANGE_WORDS[c.change] if c.change == "added" else _field_note(c))
@@ -114,6 +123,7 @@ def map_marks(d: FlowDiff, against: str) -> MapMarks:
             u, v = ends
             if c.change == "removed":
                 removed_edges.append(c.name)
+                removed_ends.append((u, v))
                 note(u, f"{CHANGE_WORDS['removed']}: the line {c.name}")
                 continue
             edges[(u, v)] = c.change
@@ -134,7 +144,8 @@ def map_marks(d: FlowDiff, against: str) -> MapMarks:
                 steps.setdefault(sid, "changed")
                 note(sid, f"{text} ({between})" if between else text)
     return MapMarks(against, steps, edges, {k: tuple(v) for k, v in notes.items()},
-                    tuple(removed_steps), tuple(removed_edges))
+                    tuple(removed_steps), tuple(removed_edges), tuple(removed_ids),
+                    tuple(removed_ends), national)
 
 
 def variant_marks(flows: Mapping[str, Flow], flow: Flow,
@@ -144,4 +155,4 @@ def variant_marks(flows: Mapping[str, Flow], flow: Flow,
     national = national_of(flows, flow)
     if national is None:
         return None
-    return map_marks(diff_flows(national, flow, sources), national.title)
+    return map_marks(diff_flows(national, flow, sources), national.title, national)
