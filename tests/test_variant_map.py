@@ -155,6 +155,32 @@ def test_the_html_export_of_a_variant_marks_its_differences(council: FlowSet) ->
     assert "What differs from" not in export_text(council, "permanence", "html")
 
 
+def test_the_printed_map_of_a_variant_marks_and_keys_its_differences(council: FlowSet
+                                                                      ) -> None:
+    from explorer.render.printing import print_map
+    from explorer.views.variants import declared_variant_marks
+
+    marks = declared_variant_marks(council.flows, "permanence-local", council.sources)
+    svg = print_map(council, "permanence-local", "svg", paper="a1", diff=marks).decode()
+    for badge in CHANGE_BADGES.values():
+        assert badge in svg  # on the boxes
+    assert "NEW: added in this local version" in svg  # in the key
+    assert "REMOVED: removed from the national flow" in svg
+    plain = print_map(council, "permanence-local", "svg", paper="a1").decode()
+    assert CHANGE_BADGES["added"] not in plain
+
+
+def test_the_command_line_prints_a_variant_with_its_marks(council: FlowSet,
+                                                          tmp_path: Path) -> None:
+    from explorer.cli import main
+
+    folder = Path(next(iter(council.documents.values())).path).parent
+    out = tmp_path / "ours.svg"
+    assert main(["export", "permanence-local", "--format", "svg", "--paper", "a1",
+                 "--flows", str(folder), "--out", str(out)]) == 0
+    assert CHANGE_BADGES["removed"] in out.read_text(encoding="utf-8")
+
+
 def test_a_flow_compared_with_itself_has_no_marks(council: FlowSet) -> None:
     same = map_marks(diff_flows(council.flows["permanence"], council.flows["permanence"]),
                      "Permanence")

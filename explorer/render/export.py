@@ -19,12 +19,10 @@ def export_text(fs: FlowSet, flow_id: str, fmt: str) -> str:
     flows = fs.flows
     if fmt == "html":
         from explorer.render.vis import MapOptions, map_html
-        from explorer.views.variants import variant_marks
+        from explorer.views.variants import declared_variant_marks
 
         # A local variant's map marks what differs from its national flow, as in the app.
-        own = flows.get(flow_id)
-        marks = (variant_marks(flows, own, fs.sources)
-                 if own is not None and own.variant_of in flows else None)
+        marks = declared_variant_marks(flows, flow_id, fs.sources)
         return map_html(G, flows, MapOptions(standalone=True, sources=dict(fs.sources),
                                              diff=marks))
     if fmt == "mermaid":

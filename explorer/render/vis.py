@@ -215,7 +215,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     """Nodes, edges, options and legend for vis-network (JSON-ready, deterministic)."""
     marks = opts.diff
     shown_graph = G
-    G, ghosts = _with_ghosts(G, marks)
+    G, ghosts = with_ghosts(G, marks)
     lane_list = graph_lanes(G, flows)
     lanes = {li.id: li for li in lane_list}
     lane_rank = {li.id: i for i, li in enumerate(lane_list)}
@@ -434,7 +434,7 @@ def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool,
     return out
 
 
-def _with_ghosts(G: nx.DiGraph, marks: MapMarks | None) -> tuple[nx.DiGraph, set[str]]:
+def with_ghosts(G: nx.DiGraph, marks: MapMarks | None) -> tuple[nx.DiGraph, set[str]]:
     """``G`` with the national flow's removed steps and lines put back as ghosts (a copy;
     ``G`` itself is never changed), so the map draws them where they were."""
     if marks is None or marks.national is None or not (marks.removed_step_ids

@@ -119,7 +119,7 @@ def explore(fs: FlowSet, digest: str, *, prefix: str, deep_links: bool,
             _table(fs, digest, flow_id, k, order)
     if t3.open:
         with t3:
-            _exports(fs, digest, flow_id, k)
+            _exports(fs, digest, flow_id, k, national)
 
 
 @st.fragment
@@ -487,21 +487,28 @@ def _on_table(k: Keys, order: list[str]) -> None:
         st.session_state[k.step] = order[rows[0]]
 
 
-def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
+def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys,
+             national: Mapping[str, Flow] | None = None) -> None:
     st.caption("The HTML map works offline on its own, with its own filters and search.")
     cols = st.columns(len(FORMATS))
     names = {"html": "HTML map", "mermaid": "Mermaid", "graphml": "GraphML", "json": "JSON"}
+    # A local variant prints with what differs from its national flow marked, as the map
+    # shows it (unless that is switched off there).
+    marks = (variant_marks(national if national is not None else fs.flows, fs.flows[flow_id],
+                           fs.sources)
+             if _national(fs, flow_id, national) is not None
+             and st.session_state.get(k.diff, True) else None)
     p1, p2, p3 = st.columns(3)
     paper = p1.selectbox("Paper", ("a3", "a4", "a2", "a1", "a0"), key=k.paper,
                          format_func=str.upper)
     orient = p2.selectbox("Orientation", ("landscape", "portrait"), key=k.orient)
     with p3:
         st.download_button("Download the printed map (PDF)",
-                           _deferred_print(fs, flow_id, "pdf", paper, orient),
+                           _deferred_print(fs, flow_id, "pdf", paper, orient, marks),
                            file_name=f"{flow_id}-{paper}.pdf", mime="application/pdf",
                            key=f"{k.export}_pdf", on_click="ignore")
         st.download_button("Download the printed map (SVG)",
-                           _deferred_print(fs, flow_id, "svg", paper, orient),
+                           _deferred_print(fs, flow_id, "svg", paper, orient, marks),
                            file_name=f"{flow_id}-{paper}.svg", mime="image/svg+xml",
                            key=f"{k.export}_svg", on_click="ignore")
     for col, fmt in zip(cols, FORMATS, strict=True):
@@ -519,8 +526,8 @@ def _deferred(fs: FlowSet, flow_id: str, fmt: str) -> Callable[[], bytes]:
     return build
 
 
-def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
-                    ) -> Callable[[], bytes]:
+def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str,
+                    marks: MapMarks | None = None) -> Callable[[], bytes]:
     def build() -> bytes:
         # An SVG is one sheet: when the map does not fit the chosen paper at 6 pt, the
         # next bigger paper that fits is used (a PDF adds a page per stage instead).
@@ -528,10 +535,10 @@ def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
         for size in papers[papers.index(paper):]:
             try:
                 return print_map(fs, flow_id, fmt, paper=size,  # type: ignore[arg-type]
-                                 orientation=orient)  # type: ignore[arg-type]
+                                 orientation=orient, diff=marks)  # type: ignore[arg-type]
             except FlowError:
                 continue
         return print_map(fs, flow_id, "pdf", paper=paper,  # type: ignore[arg-type]
-                         orientation=orient)  # type: ignore[arg-type]
+                         orientation=orient, diff=marks)  # type: ignore[arg-type]
 
     return build

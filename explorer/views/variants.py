@@ -156,3 +156,13 @@ def variant_marks(flows: Mapping[str, Flow], flow: Flow,
     if national is None:
         return None
     return map_marks(diff_flows(national, flow, sources), national.title, national)
+
+
+def declared_variant_marks(flows: Mapping[str, Flow], flow_id: str,
+                           sources: Mapping[str, object] | None = None) -> MapMarks | None:
+    """The marks of ``flow_id`` if it declares ``variant_of`` a flow of ``flows`` (what an
+    export or print of a variant carries); None otherwise."""
+    flow = flows.get(flow_id)
+    if flow is None or not flow.variant_of or flow.variant_of not in flows:
+        return None
+    return variant_marks(flows, flow, sources)
