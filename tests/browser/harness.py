@@ -154,6 +154,31 @@ def node_point(page: Any, frame: Any, node: str) -> tuple[float, float]:
     return fbox["x"] + box[0] + pos["x"], fbox["y"] + box[1] + pos["y"]
 
 
+def click_step(page: Any, frame: Any, node: str, *, attempts: int = 3) -> None:
+    """Click a step on the map as a user would, and check that the map took the click.
+
+    The pointer goes to the step's place on the page and clicks there. Under load a
+    click can land while Chromium is still compositing the frame after the map moved
+    to the step, and vis-network then sees no tap (the step is not selected and the
+    app never hears of it). A lost click is clicked again, as a user would; a click
+    the map took but the app ignored is the app's fault and is left to the caller's
+    check of the page.
+    """
+    for _ in range(attempts):
+        x, y = node_point(page, frame, node)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(100)
+        page.mouse.click(x, y)
+        try:
+            frame.wait_for_function(
+                "id => mapNetwork.getSelectedNodes().indexOf(id) >= 0", arg=node,
+                timeout=3_000)
+            return
+        except Exception:  # not selected: the map never saw the click
+            continue
+    raise TimeoutError(f"the map did not take a click on {node!r} in {attempts} tries")
+
+
 def choose_first_lane(page: Any) -> None:
     """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
     folded = page.get_by_text("Show only some lanes or tags")

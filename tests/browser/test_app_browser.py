@@ -11,7 +11,7 @@ import pytest
 from explorer.graph import flow_graph
 from explorer.io.load import load_flows
 from explorer.ui.pages import PAGES
-from tests.browser.harness import App, Guard, choose_first_lane, map_frame, node_point
+from tests.browser.harness import App, Guard, choose_first_lane, click_step, map_frame, node_point
 from tests.payloads import xss_flow_yaml
 
 pytestmark = pytest.mark.browser
@@ -49,8 +49,7 @@ def test_clicking_a_step_shows_its_details(guarded_page: tuple[Any, Guard], app:
     frame = map_frame(page)
     node = sorted(n for n in G if G.nodes[n]["kind"] == "meeting" and
                   not G.nodes[n].get("external"))[0]
-    x, y = node_point(page, frame, node)
-    page.mouse.click(x, y)
+    click_step(page, frame, node)
     _details_heading(page, str(G.nodes[node]["name"]))
     page.wait_for_function("s => new URLSearchParams(location.search).get('step') === s", arg=node)
     page.screenshot(path=str(artifacts / "page-map-details.png"), full_page=True)
@@ -102,8 +101,7 @@ def test_uploaded_script_payloads_run_nothing(guarded_page: tuple[Any, Guard], a
         x, y = node_point(page, frame, node)
         page.mouse.move(x, y)
         page.wait_for_timeout(300)
-    x, y = node_point(page, frame, "start_here")
-    page.mouse.click(x, y)
+    click_step(page, frame, "start_here")
     page.get_by_text("The child and family").wait_for(timeout=15_000)
     page.wait_for_timeout(800)
     page.screenshot(path=str(artifacts / "page-your-flow-xss.png"), full_page=True)
