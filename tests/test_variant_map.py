@@ -237,3 +237,15 @@ def test_a_marked_step_s_details_say_what_changed() -> None:
     ok(at.run())  # type: ignore[attr-defined]
     infos = [i.value.replace("\\", "") for i in at.info]  # type: ignore[attr-defined]
     assert any("Changed: name Matching panel → Our matching panel" in i for i in infos)
+
+
+@pytest.mark.usefixtures("council_dir")
+def test_the_variant_s_map_page_shows_no_internal_id(council: FlowSet) -> None:
+    from tests.test_words import internal_ids, problems_in, shown
+
+    at = _steps_view()
+    at.selectbox(key="map_step").set_value("local_pre_panel_meeting")  # type: ignore[attr-defined]
+    ok(at.run())  # type: ignore[attr-defined]
+    texts = shown(at)  # type: ignore[arg-type]
+    texts += [h.proto.body for h in at.get("html")]  # type: ignore[attr-defined]
+    assert problems_in(texts, internal_ids(council)) == []
