@@ -30,6 +30,7 @@ def xss_flow(source: str = "chsa_2011", flow_id: str = "xss-flow",
         "summary": p,
         "lanes": [{"id": "lane_a", "name": p, "description": p},
                   {"id": "lane_b", "name": p + " B"}],
+        "tags": [{"id": "court", "name": p + " tag", "description": p}],
         "steps": [
             {"id": "start_here", "name": p, "kind": "start", "lane": "lane_a",
              "description": p, "child_and_family": p, "legal_basis": lb, "tags": ["court"],

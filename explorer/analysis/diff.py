@@ -61,6 +61,9 @@ class Change:
     #: The item as a reader names it: step names, never ids alone.
     name: str
     fields: tuple[FieldChange, ...] = ()
+    #: A transition's or timescale's two steps (ids, as the flows write them); a step's
+    #: own id for a step. What a map marks.
+    ends: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"item": self.item, "change": self.change, "key": self.key, "name": self.name,
@@ -95,13 +98,14 @@ def _basis(items: Iterable[Any], sources: Mapping[str, Any] | None = None) -> st
     return "; ".join(f"{short(lb.source)} {lb.provision}" for lb in items)
 
 
-def _step_fields(s: Step, lanes: Mapping[str, str], sources: Mapping[str, Any] | None
-                 ) -> dict[str, str]:
+def _step_fields(s: Step, lanes: Mapping[str, str], sources: Mapping[str, Any] | None,
+                 tags: Mapping[str, str]) -> dict[str, str]:
     decided = s.decided_by or ""
     return {"name": s.name, "kind": s.kind, "lane": lanes.get(s.lane, s.lane),
             "decided by": lanes.get(decided, decided),
             "legal basis": _basis(s.legal_basis, sources),
-            "tags": ", ".join(sorted(s.tags)), "status": str(getattr(s, "status", "") or ""),
+            "tags": ", ".join(sorted(tags.get(t, t) for t in s.tags)),
+            "status": str(getattr(s, "status", "") or ""),
             "description": " ".join(s.description.split())}
 
 
@@ -138,19 +142,20 @@ def _ts_key(ts: Timescale) -> str:
 
 
 def _compare(item: str, a: Mapping[str, dict[str, str]], b: Mapping[str, dict[str, str]],
-             names: Mapping[str, str]) -> list[Change]:
+             names: Mapping[str, str], ends: Mapping[str, tuple[str, ...]]) -> list[Change]:
     out: list[Change] = []
     for key in a:
         if key not in b:
-            out.append(Change(item, "removed", key, names.get(key, key)))
+            out.append(Change(item, "removed", key, names.get(key, key), (), ends[key]))
     for key in b:
         if key not in a:
-            out.append(Change(item, "added", key, names.get(key, key)))
+            out.append(Change(item, "added", key, names.get(key, key), (), ends[key]))
         else:
             fields = tuple(FieldChange(f, a[key].get(f, ""), v) for f, v in b[key].items()
                            if a[key].get(f, "") != v)
             if fields:
-                out.append(Change(item, "changed", key, names.get(key, key), fields))
+                out.append(Change(item, "changed", key, names.get(key, key), fields,
+                                  ends[key]))
     return out
 
 
@@ -164,6 +169,7 @@ def diff_flows(a: Flow, b: Flow, sources: Mapping[str, Any] | None = None) -> Fl
     """
     step_names = {s.id: s.name for s in (*a.steps, *b.steps)}
     lanes = {li.id: li.name for li in (*a.lanes, *b.lanes)}
+    tags = {t.id: t.name for t in (*a.tags, *b.tags)}
 
     def edge(t: Transition) -> str:
         return f"{t.from_} -> {t.to}"
@@ -172,16 +178,20 @@ def diff_flows(a: Flow, b: Flow, sources: Mapping[str, Any] | None = None) -> Fl
         u, v = key.split(" -> ", 1)
         return f"{step_names.get(u, u)} → {step_names.get(v.split(' (')[0], v)}"
 
-    changes = _compare("step", {s.id: _step_fields(s, lanes, sources) for s in a.steps},
-                       {s.id: _step_fields(s, lanes, sources) for s in b.steps}, step_names)
+    changes = _compare("step", {s.id: _step_fields(s, lanes, sources, tags) for s in a.steps},
+                       {s.id: _step_fields(s, lanes, sources, tags) for s in b.steps},
+                       step_names,
+                       {s.id: (s.id,) for s in (*a.steps, *b.steps)})
     ta = {edge(t): _transition_fields(t) for t in a.transitions}
     tb = {edge(t): _transition_fields(t) for t in b.transitions}
-    changes += _compare("transition", ta, tb, {k: edge_name(k) for k in (*ta, *tb)})
+    changes += _compare("transition", ta, tb, {k: edge_name(k) for k in (*ta, *tb)},
+                        {edge(t): (t.from_, t.to) for t in (*a.transitions, *b.transitions)})
     sa = {_ts_key(t): _timescale_fields(t, sources, step_names) for t in a.timescales}
     sb = {_ts_key(t): _timescale_fields(t, sources, step_names) for t in b.timescales}
     ts_names = {_ts_key(t): f"{describe_limit(t)}: {edge_name(f'{t.from_} -> {t.to}')}"
                 for t in (*a.timescales, *b.timescales)}
-    changes += _compare("timescale", sa, sb, ts_names)
+    changes += _compare("timescale", sa, sb, ts_names,
+                        {_ts_key(t): (t.from_, t.to) for t in (*a.timescales, *b.timescales)})
     return FlowDiff(a.id, b.id, changes)
 
 

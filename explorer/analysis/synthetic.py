@@ -192,6 +192,8 @@ def synthetic_flow(n_steps: int, seed: int = 0, *, repeats: bool = True, unknown
     data = {"id": flow_id, "title": "A synthetic flow", "jurisdiction": "Nowhere",
             "as_of": dt.date(2026, 1, 1), "summary": "Generated for tests and benchmarks.",
             "lanes": [{"id": lane, "name": lane.replace("_", " ")} for lane in LANES],
+            "tags": [{"id": "hearing", "name": "Children's hearing"},
+                     {"id": "court", "name": "Court"}],
             "steps": b.steps, "transitions": b.transitions, "timescales": b.timescales}
     return Flow.model_validate(data)
 

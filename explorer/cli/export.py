@@ -16,6 +16,7 @@ from explorer.model.flowset import FlowSet
 from explorer.render.digest import flow_digest, write_digests
 from explorer.render.export import FORMATS, export_text
 from explorer.render.printing import PAPER, PRINT_FORMATS, print_map
+from explorer.views.variants import declared_variant_marks
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -55,7 +56,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 def _print(fs: FlowSet, args: argparse.Namespace) -> int:
-    data = print_map(fs, args.flow, args.fmt, paper=args.paper, orientation=args.orientation)
+    # A local variant prints with what differs from its national flow marked.
+    data = print_map(fs, args.flow, args.fmt, paper=args.paper, orientation=args.orientation,
+                     diff=declared_variant_marks(fs.flows, args.flow, fs.sources))
     if args.out:
         out = Path(args.out)
         out.write_bytes(data)

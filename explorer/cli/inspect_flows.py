@@ -32,7 +32,8 @@ def step_rows(flow: Flow) -> list[dict[str, Any]]:
     return [{"flow": flow.id, "id": s.id, "name": s.name, "kind": s.kind, "lane": s.lane,
              "lane_name": lanes.get(s.lane, s.lane), "stage": s.stage,
              "stage_name": stages.get(s.stage, s.stage) if s.stage else None,
-             "status": s.status} for s in flow.steps]
+             "status": s.status, "tags": list(s.tags),
+             "tag_names": [flow.tag_name(t) for t in s.tags]} for s in flow.steps]
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
@@ -52,6 +53,9 @@ def cmd_steps(args: argparse.Namespace) -> int:
         for r in (r for r in rows if r["flow"] == f.id):
             where = r["lane_name"] + (f"; {r['stage_name']}" if r["stage_name"] else "")
             extra = "" if r["status"] == "current" else f" [{r['status']}]"
+            tags = r["tags"] if getattr(args, "ids", False) else r["tag_names"]
+            if tags:
+                where += "; tagged " + ", ".join(tags)
             lines.append(f"  {r['id']:<{width}}  {r['name']}{extra}  ({where})")
     emit(args, {"flow": args.flow, "count": len(rows), "steps": rows}, "\n".join(lines))
     return 0

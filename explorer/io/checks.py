@@ -35,7 +35,7 @@ from explorer.graph import (
     system_flow_ids,
 )
 from explorer.io.layout import flatten_flow_data
-from explorer.model import Flow, Lane, Step
+from explorer.model import Flow, Lane, Step, Tag
 from explorer.model.document import SourceDocument
 from explorer.model.flowset import FlowSet
 from explorer.model.milestones import MILESTONES
@@ -53,7 +53,7 @@ class _Reporter:
         self.index: dict[tuple[str, str], int] = {}
         self._step_ids: dict[str, set[str]] = {}
         data = doc.data if isinstance(doc.data, dict) else {}
-        for section in ("stages", "case_attributes", "steps", "lanes", "timescales",
+        for section in ("stages", "case_attributes", "steps", "lanes", "tags", "timescales",
                         "published_durations"):
             for i, item in enumerate(data.get(section) or []):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -98,6 +98,7 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
     lanes = {lane.id for lane in flow.lanes}
     steps = {s.id: s for s in flow.steps}
     _check_unique_ids(flow, rep, owner, fs)
+    _check_tags(flow, rep)
     for i, s in enumerate(flow.steps):
         if s.lane not in lanes:
             rep.at(("steps", i, "lane"), f"step '{s.id}': unknown lane '{s.lane}'",
@@ -155,6 +156,18 @@ def _check_flow(flow: Flow, fs: FlowSet, rep: _Reporter, owner: dict[str, str]) 
                    "add a step with this id (design.md section 4)", "milestone")
 
 
+def _check_tags(flow: Flow, rep: _Reporter) -> None:
+    """Every tag a step uses is declared in the flow's ``tags``, with the name readers see."""
+    tags = {t.id for t in flow.tags}
+    for i, s in enumerate(flow.steps):
+        for j, tag in enumerate(s.tags):
+            if tag not in tags:
+                rep.at(("steps", i, "tags", j), f"step '{s.id}': tag '{tag}' is not declared "
+                       "in the flow's tags", _suggest(tag, tags, "tags") + " (declare it "
+                       f"under tags: with the name a reader sees: - id: {tag}, name: ...)",
+                       "undeclared_tag")
+
+
 def _family(fs: FlowSet, fid: str) -> str:
     # A local variant shares its national flow's step ids: they are one family.
     flow = fs.flows.get(fid)
@@ -164,8 +177,8 @@ def _family(fs: FlowSet, fid: str) -> str:
 
 def _check_unique_ids(flow: Flow, rep: _Reporter, owner: dict[str, str],
                       fs: FlowSet | None = None) -> None:
-    sections: tuple[tuple[str, Sequence[Lane | Step]], ...] = (("lanes", flow.lanes),
-                                                               ("steps", flow.steps))
+    sections: tuple[tuple[str, Sequence[Lane | Step | Tag]], ...] = (
+        ("lanes", flow.lanes), ("tags", flow.tags), ("steps", flow.steps))
     for section, items in sections:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):

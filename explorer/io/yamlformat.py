@@ -25,7 +25,7 @@ import yaml
 
 #: Top-level keys in the order a reader meets them.
 FLOW_KEY_ORDER = ("id", "title", "jurisdiction", "as_of", "summary", "variant_of",
-                  "estimate_defaults", "stages", "case_attributes", "lanes", "steps",
+                  "estimate_defaults", "stages", "case_attributes", "lanes", "tags", "steps",
                   "transitions", "timescales", "published_durations", "calibration")
 FOLD_OVER = 72
 WIDTH = 100

@@ -40,6 +40,7 @@ from explorer.model.schema import (
     Sources,
     Stage,
     Step,
+    Tag,
     Term,
     Timescale,
     Transition,
@@ -53,6 +54,6 @@ __all__ = [
     "STATUS_LABELS", "STATUS_WORDS", "STATUTORY_KINDS", "STATUTORY_UPPER", "UNIT_DAYS",
     "UPPER_KINDS", "WITHHELD", "CaseAttribute", "CaseValue", "Estimate", "Flow", "FlowError",
     "FlowSet", "Glossary", "Lane", "LegalBasis", "Problem", "PublishedDuration", "Share",
-    "Source", "SourceDocument", "Sources", "Stage", "Step", "Term", "Timescale", "Transition",
-    "TransitionTimescale",
+    "Source", "SourceDocument", "Sources", "Stage", "Step", "Tag", "Term", "Timescale",
+    "Transition", "TransitionTimescale",
 ]

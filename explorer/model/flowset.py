@@ -8,6 +8,7 @@ problem found in them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from explorer.model.document import SourceDocument
@@ -33,3 +34,26 @@ class FlowSet:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def tag_names(self) -> dict[str, str]:
+        """Every declared tag's name, over all flows (the first flow to declare it names it).
+
+        >>> FlowSet().tag_names
+        {}
+        """
+        return tag_names(self.flows)
+
+
+def tag_names(flows: Mapping[str, Flow]) -> dict[str, str]:
+    """Tag id -> the name a reader sees, over ``flows`` (the first flow by id to declare
+    a tag names it; the validator makes every used tag declared).
+
+    >>> tag_names({})
+    {}
+    """
+    out: dict[str, str] = {}
+    for fid in sorted(flows):
+        for t in flows[fid].tags:
+            out.setdefault(t.id, t.name)
+    return out

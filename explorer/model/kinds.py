@@ -78,3 +78,22 @@ STATUS_COLOURS: dict[str, str] = {
     "pending": "#475467", "too_early": "#6941c6", "not_recorded": "#0e6b8c",
     WITHHELD: "#6b6b6b",
 }
+
+#: Changes a local variant makes to its national flow (``explorer.analysis.diff``), in
+#: the order tables list them.
+CHANGES: tuple[str, ...] = ("added", "removed", "changed")
+#: Plain words for each change, as tables show them.
+CHANGE_LABELS: dict[str, str] = {"added": "Added", "removed": "Removed", "changed": "Changed"}
+#: The map's text badge for each change, so that no mark is told by colour alone.
+CHANGE_BADGES: dict[str, str] = {"added": "✚ NEW", "removed": "✖ REMOVED",
+                                 "changed": "✎ CHANGED"}
+#: What a marked step or line says on hover and in its details.
+CHANGE_WORDS: dict[str, str] = {
+    "added": "Added in this local version",
+    "removed": "Removed from the national flow in this local version",
+    "changed": "Changed in this local version",
+}
+#: One colour per change on the map (each at least 4.5:1 against white, so white badge
+#: text on it is readable too); the outline's style tells them apart without colour.
+CHANGE_COLOURS: dict[str, str] = {"added": "#1a7f37", "removed": "#b42318",
+                                  "changed": "#6941c6"}

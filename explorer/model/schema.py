@@ -108,6 +108,15 @@ class Lane(Strict):
     description: Text | None = None
 
 
+class Tag(Strict):
+    """A word steps are tagged with (court, hearing, emergency...), and the name a reader
+    sees for it: the map's filter, hovers and tables show the name, never the id."""
+
+    id: Id
+    name: ShortText
+    description: Text | None = None
+
+
 class Stage(Strict):
     """A named phase of the process, in order: the overview map and the print are drawn by
     stage, and stages never run backwards along a transition (repeat edges aside)."""
@@ -169,7 +178,8 @@ class Step(Strict):
         default_factory=list, description="Who may attend (hearings, panels, meetings)."
     )
     legal_basis: list[LegalBasis] = Field(default_factory=list)
-    tags: list[Id] = Field(default_factory=list, description="e.g. court, hearing, emergency.")
+    tags: list[Id] = Field(default_factory=list, description="e.g. court, hearing, emergency: "
+                           "each declared in the flow's tags, with its name.")
     confidence: Confidence = "high"
     next: list[Exit] = Field(default_factory=list, description="Where the step leads: its "
                              "transitions, written under it (the loader moves them into the "
@@ -404,6 +414,8 @@ class Flow(Strict):
         default_factory=list, description="Facts about a case that rules' applies_when_case "
         "conditions name, with the values each may take.")
     lanes: list[Lane] = Field(min_length=1)
+    tags: list[Tag] = Field(default_factory=list, description="Every tag its steps use, "
+                            "each with the name a reader sees.")
     steps: list[Step] = Field(min_length=1)
     transitions: list[Transition] = Field(default_factory=list)
     timescales: list[Timescale] = Field(default_factory=list)
@@ -411,6 +423,17 @@ class Flow(Strict):
     calibration: Text | None = Field(
         default=None, description="How the practice estimates were calibrated, and against what."
     )
+
+    def tag_name(self, tag: str) -> str:
+        """The name of a tag this flow declares (the id in words if it declares none).
+
+        >>> Flow.model_construct(tags=[Tag(id="court", name="Court")]).tag_name("court")
+        'Court'
+        """
+        for t in self.tags:
+            if t.id == tag:
+                return t.name
+        return tag.replace("_", " ")
 
     def step(self, step_id: str) -> Step:
         """The step with this id (KeyError if none)."""

@@ -19,8 +19,12 @@ def export_text(fs: FlowSet, flow_id: str, fmt: str) -> str:
     flows = fs.flows
     if fmt == "html":
         from explorer.render.vis import MapOptions, map_html
+        from explorer.views.variants import declared_variant_marks
 
-        return map_html(G, flows, MapOptions(standalone=True, sources=dict(fs.sources)))
+        # A local variant's map marks what differs from its national flow, as in the app.
+        marks = declared_variant_marks(flows, flow_id, fs.sources)
+        return map_html(G, flows, MapOptions(standalone=True, sources=dict(fs.sources),
+                                             diff=marks))
     if fmt == "mermaid":
         from explorer.render.mermaid import to_mermaid
 

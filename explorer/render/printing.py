@@ -20,9 +20,11 @@ import networkx as nx
 from matplotlib.figure import Figure
 
 from explorer.model.flowset import FlowSet
+from explorer.model.kinds import CHANGE_BADGES, CHANGE_COLOURS, CHANGE_WORDS
 from explorer.model.problems import FlowError
 from explorer.render.layout import Layout, text_width
 from explorer.render.overview import Overview, percent_text
+from explorer.views.variants import MapMarks
 
 Paper = Literal["a4", "a3", "a2", "a1", "a0"]
 Orientation = Literal["landscape", "portrait"]
@@ -80,14 +82,24 @@ class Frame:
     row_h: float
 
 
-def legend_entries(lanes: Sequence[tuple[str, str, str, str]], kinds: Sequence[str]
-                   ) -> list[tuple[str, str, str]]:
-    """(type, key, text) rows of the legend: lanes, kinds, then edge styles."""
+#: A local variant's marks on paper: outline line style per change (told without colour).
+CHANGE_LINES: dict[str, Any] = {"added": "-", "changed": (0, (4, 2)), "removed": (0, (1, 1.5))}
+
+
+def legend_entries(lanes: Sequence[tuple[str, str, str, str]], kinds: Sequence[str],
+                   diff: MapMarks | None = None) -> list[tuple[str, str, str]]:
+    """(type, key, text) rows of the legend: lanes, kinds, edge styles, then (for a local
+    variant) its marks."""
     out = [("lane", lid, name) for lid, name, _, _ in lanes]
     out += [("kind", k, KIND_GLYPHS[k][1]) for k in KIND_GLYPHS if k in kinds]
     out += [("edge", "statutory", "statutory time limit"),
             ("edge", "guidance", "guidance or local target"),
             ("edge", "none", "transition"), ("edge", "repeat", "repeats (goes back)")]
+    if diff is not None:
+        # Words only: the print font has no dingbats (the swatch draws the outline).
+        out += [("diff", c, f"{CHANGE_BADGES[c].split(' ', 1)[1]}: {CHANGE_WORDS[c].lower()}"
+                 + (f" (against {diff.against})" if c == "added" else ""))
+                for c in ("added", "changed", "removed")]
     return out
 
 
@@ -118,11 +130,14 @@ class RenderInfo:
 def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str],
                lanes: Sequence[tuple[str, str, str, str]], paper: Paper = "a3",
                orientation: Orientation = "landscape", max_scale: float = 1.6,
-               subtitle: str | None = None) -> tuple[Figure, RenderInfo]:
+               subtitle: str | None = None, diff: MapMarks | None = None,
+               ghosts: frozenset[str] = frozenset()) -> tuple[Figure, RenderInfo]:
     """One printed sheet of ``layout``: title, ``as_of``, map, legend and sources line.
 
-    ``lanes`` are (id, name, fill, border) in legend order. Raises ValueError if the
-    map would print a character under 6 pt: choose a bigger paper.
+    ``lanes`` are (id, name, fill, border) in legend order. With ``diff`` (a local
+    variant), each step and line it adds, changes or removes (``ghosts``: the removed
+    steps in the layout) is outlined in its own line style with a text badge. Raises
+    ValueError if the map would print a character under 6 pt: choose a bigger paper.
     """
     import matplotlib
     from matplotlib.lines import Line2D
@@ -133,10 +148,13 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
     for fill, _ in colour.values():
         assert contrast(TEXT, fill) >= 7.0, fill
     kinds = sorted({b.kind for b in layout.boxes.values()})
-    entries = legend_entries(lanes, kinds)
+    entries = legend_entries(lanes, kinds, diff)
     longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, layout.family))
     fr = frame(paper, orientation, len(entries), layout.family, longest)
     W, H = fr.page
+    step_marks = {} if diff is None else {**diff.steps, **dict.fromkeys(ghosts, "removed")}
+    edge_marks = {} if diff is None else {**diff.edges, **{e: "removed" for e in
+                                                              diff.removed_edges}}
     mx, my, mw, mh = fr.map_box
     s = min(mw / layout.width, mh / layout.height, max_scale)
     if layout.font_size * s < MIN_PT - 1e-6:
@@ -185,15 +203,37 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
                                solid_joinstyle="miter"))
             ax.add_patch(Polygon(_arrow(xs[-2], ys[-2], xs[-1], ys[-1], 3.6 * s + lw),
                                  closed=True, fc=col, ec="none", zorder=3))
+            mark = edge_marks.get((e.source, e.target))
+            if mark is not None:
+                k = (len(xs) - 1) // 2
+                ax.text((xs[k] + xs[k + 1]) / 2, (ys[k] + ys[k + 1]) / 2,
+                        CHANGE_BADGES[mark].split()[0], fontsize=min(fs, 8.0),
+                        family="DejaVu Sans",
+                        ha="center", va="center", color=CHANGE_COLOURS[mark], zorder=6,
+                        bbox={"boxstyle": "circle,pad=0.15", "fc": "#ffffff",
+                              "ec": CHANGE_COLOURS[mark], "lw": 0.8})
         # boxes
         for b in layout.boxes.values():
             fill, border = colour.get(b.lane, ("#eeeeee", "#555555"))
             x, y = P(b.x, b.y + b.h)
             lw = 1.1 if b.kind in ("start", "outcome", "meeting") else 0.6
             rnd = 0.0 if b.kind == "activity" else min(3.0 * s, b.h * s / 3)
+            mark = step_marks.get(b.id)
+            if mark == "removed":
+                fill, border = "#ffffff", "#6b6b6b"
             ax.add_patch(FancyBboxPatch((x, y), b.w * s, b.h * s,
                                         boxstyle=f"round,pad=0,rounding_size={rnd}",
                                         fc=fill, ec=border, lw=lw, zorder=4))
+            if mark is not None:
+                pad = 1.6 * s
+                ax.add_patch(Rectangle((x - pad, y - pad), b.w * s + 2 * pad,
+                                       b.h * s + 2 * pad, fc="none", ec=CHANGE_COLOURS[mark],
+                                       lw=1.4, ls=CHANGE_LINES[mark], zorder=4))
+                ax.text(x - pad, y + b.h * s + pad, CHANGE_BADGES[mark],
+                        fontsize=min(fs * 0.85, 8.0),
+                        family="DejaVu Sans", fontweight="bold", va="bottom", ha="left",
+                        color="#ffffff", zorder=6,
+                        bbox={"fc": CHANGE_COLOURS[mark], "ec": "none", "pad": 0.4})
             glyph = KIND_GLYPHS.get(b.kind, ("■", b.kind))[0]
             gx, gy = P(b.x + layout.pad, b.y + b.h / 2)
             ax.text(gx, gy, glyph, fontsize=fs, family="DejaVu Sans", va="center",
@@ -218,6 +258,9 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
             if typ == "lane":
                 fill, border = colour[key]
                 ax.add_patch(Rectangle((x, y - 3.5), 10, 7, fc=fill, ec=border, lw=0.6))
+            elif typ == "diff":
+                ax.add_patch(Rectangle((x, y - 3.5), 11, 7, fc="none",
+                                       ec=CHANGE_COLOURS[key], lw=1.2, ls=CHANGE_LINES[key]))
             elif typ == "kind":
                 ax.text(x + 5, y, KIND_GLYPHS[key][0], fontsize=6.5, family="DejaVu Sans",
                         ha="center", va="center", color=TEXT)
@@ -333,7 +376,8 @@ def sheet_meta(G: nx.DiGraph, fs: FlowSet) -> SheetMeta:
 
 def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
                orientation: Orientation | Literal["best"], subtitle: str | None = None,
-               plan: Sequence[object] | None = None, max_scale: float = 1.6
+               plan: Sequence[object] | None = None, max_scale: float = 1.6,
+               diff: MapMarks | None = None, ghosts: frozenset[str] = frozenset()
                ) -> tuple[Figure, RenderInfo, Layout] | None:
     """The flow on one sheet at 6 pt or more, or None.
 
@@ -344,7 +388,7 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
 
     family = pick_family()
     kinds = sorted({str(G.nodes[n]["kind"]) for n in G})
-    entries = legend_entries(meta.lanes, kinds)
+    entries = legend_entries(meta.lanes, kinds, diff)
     longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, family))
     turns: tuple[Orientation, ...] = (("landscape", "portrait") if orientation == "best"
                                       else (orientation,))
@@ -375,7 +419,7 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
         return None
     fig, info = draw_sheet(best[2], title=meta.title, as_of=meta.as_of, sources=meta.sources,
                            lanes=meta.lanes, paper=paper, orientation=best[1],
-                           subtitle=subtitle, max_scale=max_scale)
+                           subtitle=subtitle, max_scale=max_scale, diff=diff, ghosts=ghosts)
     return fig, info, best[2]
 
 
@@ -395,24 +439,28 @@ def printed_layout(fs: FlowSet, flow_id: str, paper: Paper = "a3",
 
 
 def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3",
-              orientation: Orientation | Literal["best"] = "best") -> bytes:
+              orientation: Orientation | Literal["best"] = "best",
+              diff: MapMarks | None = None) -> bytes:
     """The printed map of a flow (or ``"all"``) as PDF or SVG bytes.
 
     ``orientation="best"`` turns the sheet whichever way prints the bigger text.
 
     One sheet when every name fits at 6 pt or more. Otherwise a PDF is the stage
     overview followed by a page per stage; an SVG (one page by nature) is refused
-    with a FlowError that names a paper size or format that works.
+    with a FlowError that names a paper size or format that works. With ``diff`` (a
+    local variant's marks), what it adds, changes and removes is marked as on screen.
     """
     from explorer.graph import flow_graph
+    from explorer.render.vis import with_ghosts
 
     if fmt not in PRINT_FORMATS:
         raise FlowError(f"unknown print format '{fmt}'; choose pdf or svg")
     if paper not in PAPER:
         raise FlowError(f"unknown paper '{paper}'; choose one of {', '.join(PAPER)}")
-    G = flow_graph(fs, flow_id)
+    G, ghost_set = with_ghosts(flow_graph(fs, flow_id), diff)
+    ghosts = frozenset(ghost_set)
     meta = sheet_meta(G, fs)
-    one = _fit_sheet(G, fs, meta, paper, orientation)
+    one = _fit_sheet(G, fs, meta, paper, orientation, diff=diff, ghosts=ghosts)
     if one is not None:
         fig, _, layout = one
         return figure_bytes(fig, fmt, meta.title, layout.family)
@@ -422,11 +470,13 @@ def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3
                         "--format pdf for the stage overview and a page per stage")
     # Pages of one book turn one way: landscape unless portrait was asked for.
     return _pages_by_stage(G, fs, meta, paper,
-                           "portrait" if orientation == "portrait" else "landscape")
+                           "portrait" if orientation == "portrait" else "landscape", diff,
+                           ghosts)
 
 
 def _pages_by_stage(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
-                    orientation: Orientation) -> bytes:
+                    orientation: Orientation, diff: MapMarks | None = None,
+                    ghosts: frozenset[str] = frozenset()) -> bytes:
     import io
 
     import matplotlib
@@ -449,7 +499,7 @@ def _pages_by_stage(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
             got = _fit_sheet(H, fs, SheetMeta(f"{meta.title}: {st.name}", meta.as_of,
                                               meta.sources, meta.lanes), paper, orientation,
                              subtitle=f"Stage {i + 1} of {len(ov.stages)}. {st.summary}",
-                             plan=[st], max_scale=2.5)
+                             plan=[st], max_scale=2.5, diff=diff, ghosts=ghosts)
             if got is None:
                 raise FlowError(f"the stage '{st.name}' does not fit one {paper.upper()} "
                                 "page with text of 6 pt or more: choose a bigger --paper")

@@ -30,8 +30,14 @@ import networkx as nx
 from explorer.analysis.drift import drift_risks
 from explorer.graph import dag, flow_graph
 from explorer.model import Flow, Timescale
-from explorer.model.flowset import FlowSet
-from explorer.model.kinds import CONFIDENCE_WORDS, KIND_WORDS
+from explorer.model.flowset import FlowSet, tag_names
+from explorer.model.kinds import (
+    CHANGE_BADGES,
+    CHANGE_COLOURS,
+    CHANGE_WORDS,
+    CONFIDENCE_WORDS,
+    KIND_WORDS,
+)
 from explorer.model.wording import timescale_label
 from explorer.render.common import (
     KIND_SHAPES,
@@ -42,6 +48,7 @@ from explorer.render.common import (
     spanning_timescales,
     timescale_strength,
 )
+from explorer.views.variants import MapMarks
 
 VIS_VERSION = "9.1.2"
 #: The message type the page posts to its parent when a step is clicked.
@@ -80,6 +87,9 @@ class MapOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     #: The bibliography (source id -> Source): legal bases are cited by title, not id.
     sources: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: A local variant's differences from its national flow, marked on the map
+    #: (``explorer.views.variants.variant_marks``); None: no marks.
+    diff: MapMarks | None = field(default=None, compare=False)
 
 
 @cache
@@ -134,7 +144,8 @@ def _node_title(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool,
     if s.legal_basis:
         lines.append("Legal basis: " + _citations(s, sources or {}, 3))
     if s.tags:
-        lines.append("Tags: " + ", ".join(s.tags))
+        names = tag_names(flows)
+        lines.append("Tags: " + ", ".join(names.get(t, t) for t in s.tags))
     return "\n".join(lines)
 
 
@@ -175,7 +186,8 @@ def _node_details(G: nx.DiGraph, n: str, lanes: dict[str, LaneInfo], drift: bool
     else:
         lines += ["", "Timescales: none set by law or guidance."]
     if s.tags:
-        lines += ["", "Tags: " + ", ".join(s.tags)]
+        names = tag_names(flows)
+        lines += ["", "Tags: " + ", ".join(names.get(t, t) for t in s.tags)]
     return "\n".join(lines)
 
 
@@ -201,11 +213,14 @@ def _edge_style(strength: str) -> dict[str, Any]:
 def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOptions()  # noqa: C901
              ) -> dict[str, Any]:
     """Nodes, edges, options and legend for vis-network (JSON-ready, deterministic)."""
+    marks = opts.diff
+    shown_graph = G
+    G, ghosts = with_ghosts(G, marks)
     lane_list = graph_lanes(G, flows)
     lanes = {li.id: li for li in lane_list}
     lane_rank = {li.id: i for i, li in enumerate(lane_list)}
     level = levels(G)
-    drift = drift_risks(G)
+    drift = drift_risks(G) - ghosts
     route = [r for r in opts.route if r in G]
     route_set = set(route)
     route_edges = {(u, v) for u, v in nx.DiGraph(dag(G)).edges if u in route_set
@@ -225,6 +240,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     vis_set = set(visible)
     search_hits = {n for n in visible if _matches(opts.search, G.nodes[n]["name"], str(n))}
     focusing = bool(route_set) or bool(opts.search.strip())
+    tags_named = tag_names(flows)
 
     layout, plan = _screen_layout(G, flows, visible)
     nodes: list[dict[str, Any]] = []
@@ -271,6 +287,17 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         }
         if opts.standalone:
             node["details"] = _node_details(G, n, lanes, is_drift, flows, opts.sources)
+        if n in ghosts:
+            _mark_node(node, "removed", [f"{CHANGE_BADGES['removed']}: "
+                                         f"{CHANGE_WORDS['removed']}"])
+            node["color"] = {**node["color"], "background": "#ffffff", "border": "#6b6b6b"}
+            node["shapeProperties"] = {"borderDashes": [3, 4]}
+            node["ghost"] = True
+        elif marks is not None and n in marks.steps:
+            _mark_node(node, marks.steps[n], marks.lines(n))
+        elif marks is not None and n in marks.notes:
+            # A line from this step was added, removed or changed: its hover says so.
+            _add_notes(node, marks.lines(n))
         if is_drift or data.get("external"):
             node["shapeProperties"] = {"borderDashes": [5, 4]}
         if s.kind == "outcome":
@@ -305,6 +332,14 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
         if repeat:
             edge["dashes"] = [2, 5]
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.35}
+        if ed.get("ghost"):
+            edge["diff"] = "removed"
+            edge["title"] = f"{CHANGE_BADGES['removed']}: {CHANGE_WORDS['removed']}\n" \
+                + edge["title"]
+        elif marks is not None and (u, v) in marks.edges:
+            edge["diff"] = marks.edges[u, v]
+            edge["title"] = f"{CHANGE_BADGES[edge['diff']]}: {CHANGE_WORDS[edge['diff']]}\n" \
+                + edge["title"]
         if focusing:
             on = (u, v) in route_edges
             edge["color"] = {**edge["color"], "opacity": 1.0 if on else 0.25}
@@ -336,6 +371,7 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
                 edge["color"] = {**edge["color"], "opacity": 0.25}
             edges.append(edge)
     edges = _unique_ids(edges)
+    ghost_edges = {(u, v) for u, v, g in G.edges(data="ghost") if g}
     # The layout's routed lines are drawn by the page itself (vis-network would draw
     # straight lines through other boxes): vis keeps the edges hidden, for the keys.
     for e in edges:
@@ -343,25 +379,32 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     if not opts.standalone:
         # In the app nothing reads a hidden edge's look or text (the step's details give
         # its timescales): send only what the keys and the route highlight use.
-        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength")
+        keep = ("id", "from", "to", "edgeKind", "hidden", "width", "strength", "diff")
         edges = [{k: e[k] for k in keep if k in e} for e in edges]
-    paths = _paths(layout, route_edges, focusing)
+    paths = _paths(layout, route_edges, focusing, marks, ghost_edges)
 
     title = opts.title or str(G.graph.get("title") or G.graph.get("flow_id") or "Flow map")
+    real = [n for n in nodes if not n.get("ghost")]
+    summary = (f"{len(real)} of {shown_graph.number_of_nodes()} steps shown; "
+               f"{len(drift & vis_set)} with no time limit (⚠). ")
+    if marks is not None:
+        summary += _diff_summary(marks, vis_set) + " "
     return {
         "title": title,
-        "summary": (f"{len(nodes)} of {G.number_of_nodes()} steps shown; "
-                    f"{len(drift & vis_set)} with no time limit (⚠). Hover for details; "
-                    "scroll to zoom; drag to pan."),
+        "summary": summary + "Hover for details; scroll to zoom; drag to pan.",
+        "diff": None if marks is None else diff_legend_data(marks, drawn=bool(ghosts)),
         "nodes": nodes,
         "edges": edges,
         "options": vis_options(),
         "lanes": [{"id": li.id, "name": li.name, "fill": li.fill, "border": li.border}
                   for li in lane_list if any(G.nodes[n]["lane"] == li.id for n in G)],
-        "tags": sorted({t for n in G for t in G.nodes[n]["step"].tags}),
+        "tags": [{"id": t, "name": tags_named.get(t, t)} for t in sorted(
+            {t for n in G for t in G.nodes[n]["step"].tags},
+            key=lambda t: str(tags_named.get(t, t)).casefold())],
         "steps": [{"id": n, "name": G.nodes[n]["name"]} for n in sorted(
-            visible, key=lambda x: str(G.nodes[x]["name"]).casefold())],
-        "total_steps": G.number_of_nodes(),
+            (v for v in visible if v not in ghosts),
+            key=lambda x: str(G.nodes[x]["name"]).casefold())],
+        "total_steps": shown_graph.number_of_nodes(),
         "drift_count": len(drift & vis_set),
         "paths": paths,
         "regions": [{"title": r.title, "x": round(r.x * SCREEN_SCALE, 1),
@@ -370,17 +413,133 @@ def map_data(G: nx.DiGraph, flows: dict[str, Flow], opts: MapOptions = MapOption
     }
 
 
-def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool
+def _paths(layout: Any, route_edges: set[tuple[str, str]], focusing: bool,
+           marks: MapMarks | None = None, ghosts: set[tuple[str, str]] | None = None
            ) -> list[dict[str, Any]]:
     """The layout's routed lines in screen pixels, with their look."""
     out = []
     for ep in layout.edges:
         on = (ep.source, ep.target) in route_edges
-        out.append({"pts": [[round(x * SCREEN_SCALE, 1), round(y * SCREEN_SCALE, 1)]
-                            for x, y in ep.points],
-                    "style": "repeat" if ep.repeat else ep.strength, "on": on,
-                    "faded": focusing and not on})
+        path: dict[str, Any] = {
+            "pts": [[round(x * SCREEN_SCALE, 1), round(y * SCREEN_SCALE, 1)]
+                    for x, y in ep.points],
+            "style": "repeat" if ep.repeat else ep.strength, "on": on,
+            "faded": focusing and not on}
+        if ghosts and (ep.source, ep.target) in ghosts:
+            path["diff"] = "removed"
+            path["style"] = "removed"
+        elif marks is not None and (ep.source, ep.target) in marks.edges:
+            path["diff"] = marks.edges[ep.source, ep.target]
+        out.append(path)
     return out
+
+
+def with_ghosts(G: nx.DiGraph, marks: MapMarks | None) -> tuple[nx.DiGraph, set[str]]:
+    """``G`` with the national flow's removed steps and lines put back as ghosts (a copy;
+    ``G`` itself is never changed), so the map draws them where they were."""
+    if marks is None or marks.national is None or not (marks.removed_step_ids
+                                                        or marks.removed_edges):
+        return G, set()
+    national = marks.national
+    steps = {s.id: s for s in national.steps}
+    H = G.copy()
+    ghosts: set[str] = set()
+    for sid in marks.removed_step_ids:
+        s = steps.get(sid)
+        if s is None or sid in H:
+            continue
+        H.add_node(sid, step=s, flow=G.graph.get("flow_id") or national.id, kind=s.kind,
+                   lane=s.lane, name=s.name, external=False, ghost=True)
+        ghosts.add(sid)
+    for u, v in marks.removed_edges:
+        t = next((t for t in national.transitions
+                  if t.from_ == u and t.to.rsplit(":", 1)[-1] == v), None)
+        if t is None or u not in H or v not in H or H.has_edge(u, v):
+            continue
+        H.add_edge(u, v, transition=t, repeat=t.repeat, estimate=t.estimate, share=t.share,
+                   label=t.label, timescales=[], ghost=True)
+    return H, ghosts
+
+
+def _add_notes(node: dict[str, Any], notes: Sequence[str]) -> None:
+    # After the step's name: the first thing a reader of a variant wants to know.
+    head, _, rest = node["title"].partition("\n")
+    node["title"] = "\n".join([head, *notes, rest])
+    if "details" in node:
+        head, _, rest = node["details"].partition("\n")
+        node["details"] = "\n".join([head, *notes, rest])
+
+
+def _mark_node(node: dict[str, Any], mark: str, notes: Sequence[str]) -> None:
+    """A step added or changed in a local variant: a text badge first in its label, its
+    hover and details saying what differs; the page draws the outline (solid for added,
+    dashed for changed) and the badge above the box."""
+    node["diff"] = mark
+    node["label"] = CHANGE_BADGES[mark].split()[0] + " " + node["label"]
+    _add_notes(node, notes)
+
+
+def _diff_summary(marks: MapMarks, shown: set[str]) -> str:
+    added = sum(1 for n, m in marks.steps.items() if m == "added" and n in shown)
+    changed = sum(1 for n, m in marks.steps.items() if m == "changed" and n in shown)
+    lines = len(marks.edges)
+    text = (f"Against {marks.against}: {added} step(s) added (✚), {changed} changed (✎), "
+            f"{len(marks.removed_steps)} removed; {lines} line(s) added or changed")
+    return text + (f", {len(marks.removed_transitions)} removed." if marks.removed_transitions
+                   else ".")
+
+
+#: The marks a variant's map draws: (change, what it marks, how it is drawn).
+DIFF_LEGEND: tuple[tuple[str, str, str], ...] = (
+    ("removed", "a step of the national flow this local version removed, drawn where it "
+                "was", "white box, dotted outline"),
+    ("removed", "on a line: a transition removed", "dotted line"),
+    ("added", "a step added in this local version", "solid outline"),
+    ("changed", "a step changed: its name, lane, kind, legal basis or a time limit",
+     "dashed outline"),
+    ("added", "on a line: a transition added", "badge on the line"),
+    ("changed", "on a line: a transition changed (its label, estimate or time limit)",
+     "badge on the line"),
+)
+
+
+def diff_legend_data(marks: MapMarks, drawn: bool | None = None) -> dict[str, Any]:
+    """What the legend says of a variant's marks (JSON-ready; the page and the app draw
+    it). ``drawn``: whether the removed steps are drawn on the map as ghosts (default:
+    whenever the national flow is known)."""
+    return {"against": marks.against,
+            "drawn": marks.national is not None if drawn is None else drawn,
+            "badges": dict(CHANGE_BADGES),
+            "colours": dict(CHANGE_COLOURS),
+            "removed_steps": list(marks.removed_steps),
+            "removed_transitions": list(marks.removed_transitions)}
+
+
+def _diff_legend_html(marks: dict[str, Any] | None) -> str:
+    """The legend's column for a variant's marks, as escaped HTML (empty without marks)."""
+    if not marks:
+        return ""
+    e = html.escape
+    items = "".join(
+        f'<li><span class="dm dm-{c}">{e(CHANGE_BADGES[c])}</span>{e(what)} ({e(how)})</li>'
+        for c, what, how in DIFF_LEGEND if c != "removed" or marks.get("drawn"))
+    gone = ""
+    if marks["removed_steps"] or marks["removed_transitions"]:
+        listed = "".join(f"<li>{e(n)}</li>" for n in marks["removed_steps"])
+        listed += "".join(f"<li>the line {e(n)}</li>" for n in marks["removed_transitions"])
+        where = "drawn pale where it was" if marks.get("drawn") else "not drawn"
+        gone = (f'<h3>{e(CHANGE_BADGES["removed"])}: in {e(marks["against"])}, not in this '
+                f'local version ({where})</h3><ul class="dm-gone">{listed}</ul>')
+    return (f'<div class="dm-col"><h3>What differs from {e(marks["against"])}</h3>'
+            f"<ul>{items}</ul>{gone}</div>")
+
+
+#: The look of the legend's change badges (one definition for the app and the page).
+DIFF_CSS = "".join(
+    f".dm-{c}{{background:{CHANGE_COLOURS[c]}}}" for c in ("added", "changed", "removed")
+) + (".dm{display:inline-block;color:#fff;font-weight:700;font-size:12px;padding:0 5px;"
+     "border-radius:3px;margin-right:6px;white-space:nowrap}"
+     ".dm-col ul.dm-gone{list-style:disc;padding-left:18px;columns:1}")
 
 
 #: Screen pixels per layout point. Boxes are sized for 6 pt text (14.4 px here) and the
@@ -499,7 +658,7 @@ MARK_LEGEND: tuple[tuple[str, str], ...] = (
 )
 
 
-def _legend_html() -> str:
+def _legend_html(diff: dict[str, Any] | None = None) -> str:
     kinds = "".join(f"<li><span class=\"sym\" aria-hidden=\"true\">{sym}</span>"
                     f"{html.escape(text)}</li>" for _, sym, text in KIND_SHAPES.values())
     lines = "".join(f'<li><span class="ln {cls}" aria-hidden="true"></span>{html.escape(t)}</li>'
@@ -510,12 +669,15 @@ def _legend_html() -> str:
     return ('<details class="legend" open><summary>Legend</summary>'
             '<div class="cols"><div><h2>Who acts (lane)</h2><ul id="lane-legend"></ul></div>'
             f"<div><h2>Kind of step (symbol)</h2><ul>{kinds}</ul></div>"
-            f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div></div></details>")
+            f"<div><h2>Lines and marks</h2><ul>{lines}</ul></div>"
+            + _diff_legend_html(diff).replace("<h3>", "<h2>").replace("</h3>", "</h2>")
+            + "</div></details>")
 
 
-def legend_html(lanes: Iterable[LaneInfo]) -> str:
+def legend_html(lanes: Iterable[LaneInfo], diff: MapMarks | None = None) -> str:
     """The legend as static, escaped HTML (the app draws it outside the map's frame, so
-    it is never cut off however many lanes there are)."""
+    it is never cut off however many lanes there are); with ``diff``, a column for the
+    marks of a local variant and the list of what it removed."""
     e = html.escape
     lane_items = "".join(
         f'<li><span class="sw" style="background:{e(li.fill)};border-color:{e(li.border)}">'
@@ -534,11 +696,12 @@ def legend_html(lanes: Iterable[LaneInfo]) -> str:
            "vertical-align:middle;height:0}.pe-legend .ln.solid{border-top:3px solid #b34700}"
            ".pe-legend .ln.dashed{border-top:2px dashed #111}.pe-legend .ln.thin"
            "{border-top:1px solid #5a5a5a}.pe-legend .ln.dotted{border-top:2px dotted #6a6a6a}"
-           "</style>")
+           f"{DIFF_CSS}</style>")
     return (f'{css}<div class="pe-legend" role="group" aria-label="Legend of the map">'
             f"<div><h3>Who acts (lane)</h3><ul>{lane_items}</ul></div>"
             f"<div><h3>Kind of step (symbol)</h3><ul>{kinds}</ul></div>"
-            f"<div><h3>Lines and marks</h3><ul>{lines}</ul></div></div>")
+            f"<div><h3>Lines and marks</h3><ul>{lines}</ul></div>"
+            f"{_diff_legend_html(None if diff is None else diff_legend_data(diff))}</div>")
 
 
 _CSS = """
@@ -676,7 +839,8 @@ _JS = r"""
       ctx.strokeRect(r.x, r.y, r.w, r.h);
     });
     var looks = {statutory: ["#b34700", 2.6, []], guidance: ["#111111", 1.8, [7, 4]],
-                 none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]]};
+                 none: ["#5a5a5a", 1.2, []], repeat: ["#6a6a6a", 1.3, [2, 4]],
+                 removed: ["#b42318", 1.6, [3, 5]]};
     (current.paths || []).forEach(function (p) {
       var look = looks[p.style] || looks.none;
       var pts = p.pts;
@@ -711,6 +875,56 @@ _JS = r"""
       ctx.fillRect(r.x + 5, r.y + 3, w + 6, 19);
       ctx.fillStyle = "#111111";
       ctx.fillText(r.title, r.x + 8, r.y + 5, Math.max(40, r.w - 16));
+    });
+    ctx.restore();
+  }
+  // A local variant's differences: an outline around each marked step (solid: added,
+  // dashed: changed) with a text badge above it, and a badge on each marked line, so
+  // that no mark is told by colour alone.
+  function pill(ctx, x, y, label, colour) {
+    ctx.font = "bold 12px system-ui, Arial, sans-serif";
+    ctx.textBaseline = "middle";
+    var w = ctx.measureText(label).width + 10;
+    ctx.fillStyle = colour;
+    ctx.fillRect(x, y - 9, w, 18);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillText(label, x + 5, y);
+  }
+  function drawMarks(ctx) {
+    if (!current || !current.diff) { return; }
+    var d = current.diff;
+    ctx.save();
+    nodeView.get({filter: function (n) { return !!n.diff; }}).forEach(function (n) {
+      var b = network.getBoundingBox(n.id);
+      if (!b) { return; }
+      var colour = d.colours[n.diff] || "#000000";
+      ctx.globalAlpha = n.opacity === undefined ? 1 : n.opacity;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 4;
+      ctx.setLineDash(n.diff === "changed" ? [9, 5] : n.diff === "removed" ? [3, 4] : []);
+      ctx.strokeRect(b.left - 6, b.top - 6, b.right - b.left + 12, b.bottom - b.top + 12);
+      ctx.setLineDash([]);
+      pill(ctx, b.left - 6, b.top - 16, d.badges[n.diff] || n.diff, colour);
+    });
+    (current.paths || []).forEach(function (p) {
+      if (!p.diff || p.pts.length < 2) { return; }
+      var i = Math.floor((p.pts.length - 1) / 2), a = p.pts[i], c = p.pts[i + 1];
+      var x = (a[0] + c[0]) / 2, y = (a[1] + c[1]) / 2;
+      var colour = d.colours[p.diff] || "#000000";
+      ctx.globalAlpha = p.faded ? 0.4 : 1;
+      ctx.beginPath();
+      ctx.arc(x, y, 11, 0, 2 * Math.PI);
+      ctx.fillStyle = "#ffffff";
+      ctx.fill();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+      ctx.fillStyle = colour;
+      ctx.font = "bold 14px system-ui, Arial, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText((d.badges[p.diff] || "").split(" ")[0], x, y + 1);
+      ctx.textAlign = "start";
     });
     ctx.restore();
   }
@@ -866,7 +1080,8 @@ _JS = r"""
         clicked(id);
       });
       network.on("beforeDrawing", drawRegions);
-      network.on("afterDrawing", function () {
+      network.on("afterDrawing", function (ctx) {
+        drawMarks(ctx);
         document.body.setAttribute("data-map-ready", "1");
       });
       window.mapNetwork = network;
@@ -929,7 +1144,7 @@ _JS = r"""
     edgeView.refresh();
   }
   checkboxes(laneBox, data.lanes, refilter);
-  checkboxes(tagBox, data.tags.map(function (t) { return {id: t, name: t}; }), refilter);
+  checkboxes(tagBox, data.tags, refilter);
   if (!data.tags.length) { tagBox.parentNode.style.display = "none"; }
   var pick = document.getElementById("step-pick");
   data.steps.forEach(function (s) {
@@ -982,7 +1197,7 @@ def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] 
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{e(title)}</title>"
-        f"<style>{_CSS}:root{{--map-h:{int(height_px)}px}}</style>"
+        f"<style>{_CSS}{DIFF_CSS}:root{{--map-h:{int(height_px)}px}}</style>"
         f"<script>{vis_network_js()}</script>"
         f'</head><body class="{"standalone" if standalone else "embedded"}">'
         f'<header><h1 id="map-title">{e(title)}</h1><p id="map-summary">{e(summary)}</p>'
@@ -993,7 +1208,7 @@ def _page(*, title: str, standalone: bool, height_px: int, data: dict[str, Any] 
         '<span id="map-status" class="status" aria-live="polite"></span></div>'
         f'<div id="wrap"><div id="map" role="application" aria-label="{e(title)}"></div>'
         '<aside id="info" aria-live="polite">Click a step for its details.</aside></div>'
-        f"{_legend_html()}{embedded}"
+        f"{_legend_html(data.get('diff') if data else None)}{embedded}"
         f"<script>{js}</script>"
         "</body></html>\n"
     )

@@ -19,7 +19,7 @@ import streamlit as st
 from explorer.cases.tracking import TrackingPlan, tracking_plan
 from explorer.io.load import DEFAULT_FLOWS_DIR, load_flows
 from explorer.io.yamlsafe import read_file_bytes
-from explorer.model.flowset import FlowSet
+from explorer.model.flowset import FlowSet, tag_names
 from explorer.render.common import LaneInfo
 
 # The session's own cache is part of the pages' state (ui.state); named here as well.
@@ -142,12 +142,15 @@ class FlowView:
     lanes: tuple[LaneInfo, ...]
     #: Lanes that hold a step of this graph, id -> name, in lane order.
     lane_names: dict[str, str]
+    #: Tags its steps use, by name (the ids; :attr:`tag_names` names them).
     tags: tuple[str, ...]
     #: Steps left to right (the outline's order).
     order: tuple[str, ...]
     names: dict[str, str]
     #: Steps by name, for pickers.
     by_name: tuple[str, ...]
+    #: Tag id -> the name a reader sees.
+    tag_names: dict[str, str]
 
 
 def cached_view(digest: str, flow_id: str, fs: FlowSet) -> FlowView:
@@ -176,11 +179,14 @@ def _build_view(fs: FlowSet, flow_id: str) -> FlowView:
     lanes = tuple(graph_lanes(G, fs.flows))
     used = {G.nodes[n]["lane"] for n in G}
     lane_names = {li.id: li.name for li in lanes if li.id in used}
-    tags = tuple(sorted({t for n in G for t in G.nodes[n]["step"].tags}))
+    named = tag_names(fs.flows)
+    tags = tuple(sorted({t for n in G for t in G.nodes[n]["step"].tags},
+                        key=lambda t: str(named.get(t, t)).casefold()))
     order = tuple(step_order(G))
     names = {n: str(G.nodes[n]["name"]) for n in G}
     by_name = tuple(sorted(order, key=lambda n: names[n].casefold()))
-    return FlowView(G, lanes, lane_names, tags, order, names, by_name)
+    return FlowView(G, lanes, lane_names, tags, order, names, by_name,
+                    {t: named.get(t, t) for t in tags})
 
 
 def cached_outline(digest: str, flow_id: str, fs: FlowSet) -> str:

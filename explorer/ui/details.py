@@ -129,6 +129,7 @@ def render_details(fs: FlowSet, G: nx.DiGraph, node: str, *,
     if prev:
         st.markdown("**Comes after:** " + ", ".join(md(G.nodes[p]["name"]) for p in prev))
     if s.tags:
-        st.markdown("**Tags:** " + ", ".join(md(t) for t in s.tags))
+        named = fs.tag_names
+        st.markdown("**Tags:** " + ", ".join(md(named.get(t, t)) for t in s.tags))
     if s.confidence != "high":
         st.caption(f"This step's content is {_confidence(s.confidence)} (see Sources).")

@@ -7,7 +7,7 @@ upload, without them). Every control's state lives in the showing page's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import networkx as nx
 import pandas as pd
@@ -17,6 +17,7 @@ from explorer.analysis.drift import drift_risks
 from explorer.analysis.routes import routes
 from explorer.graph import ALL
 from explorer.io.tabular import csv_bytes
+from explorer.model import Flow
 from explorer.model.flowset import FlowSet
 from explorer.model.problems import FlowError
 from explorer.model.wording import timescale_label
@@ -30,6 +31,7 @@ from explorer.ui.data import FlowView, cached_outline, cached_view, is_shared
 from explorer.ui.details import render_details
 from explorer.ui.map_component import clicked_value, flow_map, picked_value, stage_overview
 from explorer.ui.state import Keys, PageState, session_cached
+from explorer.views.variants import MapMarks, national_of, variant_marks
 
 NO_STEP = ""
 ALL_STAGES = ""
@@ -48,7 +50,7 @@ EXPLORE_URL = ("flow", "step", "view", "route")
 EXPLORE_SESSION = (
     "route_param", "full_run", "tables_flow", "text_tab", "stage", "lanes", "tags", "overview",
     "back", "search", "hit", "map", "details", "route_clear", "route_from", "route_to",
-    "route_pick", "table", "table_csv", "paper", "orient", "export")
+    "route_pick", "table", "table_csv", "paper", "orient", "export", "diff")
 
 
 def _init_from_query(state: PageState, flow_ids: list[str]) -> None:
@@ -73,9 +75,11 @@ def _clean_multiselect(key: str, options: list[str]) -> None:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
-def explore(fs: FlowSet, digest: str, state: PageState, *, heading_level: int = 2) -> None:
+def explore(fs: FlowSet, digest: str, state: PageState, *, heading_level: int = 2,
+            national: Mapping[str, Flow] | None = None) -> None:
     """The whole explorer view for ``fs``, its state kept in the page's ``state``; a page
-    whose state has URL fields gets deep links."""
+    whose state has URL fields gets deep links. A local variant's map can mark what
+    differs from its national flow, looked up in ``national`` (default: ``fs`` itself)."""
     k = state.keys
     deep_links = bool(state.url)
     flow_ids = sorted(fs.flows)
@@ -93,7 +97,7 @@ def explore(fs: FlowSet, digest: str, state: PageState, *, heading_level: int = 
     # outline and the table below do not change, and resending them made a filter
     # change slow. Choosing another flow reruns the whole page (see _map_section).
     st.session_state[k.full_run] = True
-    _map_section(fs, digest, state, options)
+    _map_section(fs, digest, state, options, national)
     st.session_state[k.full_run] = False
     flow_id = st.session_state[k.flow]
     st.session_state[k.tables_flow] = flow_id
@@ -111,11 +115,12 @@ def explore(fs: FlowSet, digest: str, state: PageState, *, heading_level: int = 
             _table(fs, digest, flow_id, k, order)
     if t3.open:
         with t3:
-            _exports(fs, digest, flow_id, k)
+            _exports(fs, digest, flow_id, k, national)
 
 
 @st.fragment
-def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str]) -> None:
+def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str],
+                 national: Mapping[str, Flow] | None = None) -> None:
     """Flow choice, filters, search, route, the map and the step's details."""
     k, deep_links = state.keys, bool(state.url)
     c1, c2 = st.columns([2, 3])
@@ -133,7 +138,11 @@ def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str])
     mode = c2.radio("View", VIEWS, key=k.view, horizontal=True,
                     help="The stages of the process at a glance, or every step on a map")
     ov = _cached_overview(digest, flow_id, fs)
+    against = _national(fs, flow_id, national)
     if mode == VIEWS[0]:
+        if against is not None:
+            st.caption(f"{md(flow_label(fs, flow_id))} is a local version of "
+                       f"{md(against.title)}: the step map can mark what differs from it.")
         stage_overview(overview_json(ov), key=k.overview, on_pick=lambda: _on_stage_pick(k))
         if deep_links:
             state.write_url(flow=flow_id, step=None, route=None, view=None)
@@ -163,11 +172,21 @@ def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str])
         sel_lanes = f1.multiselect("Show only these lanes", list(lane_names), key=k.lanes,
                                    format_func=lambda x: lane_names.get(x, x),
                                    placeholder="All lanes")
+        tag_label = view.tag_names
         sel_tags = f2.multiselect("Show only steps tagged", tags, key=k.tags,
+                                  format_func=lambda t: tag_label.get(t, t),
                                   placeholder="All tags" if tags else "No tags in this flow",
                                   disabled=not tags)
 
     route = _route_controls(view, k)
+    marks: MapMarks | None = None
+    # On by default: what a reader of a local version asks first.
+    if against is not None and st.toggle(
+            f"Show what differs from {md(against.title)}", value=True, key=k.diff,
+            help="Marks each step and line this local version adds or changes, and lists "
+                 "what it removed, beside the map"):
+        marks = variant_marks(national if national is not None else fs.flows,
+                                  fs.flows[flow_id], fs.sources)
     order = list(view.order)
     names = view.names
     by_name = list(view.by_name)
@@ -205,12 +224,15 @@ def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str])
                        "the table of steps below.")
         else:
             data_json = _map_json(digest, flow_id, lanes_key, tags_key, search, route,
-                                  show_clocks, stage_key or None, fs)
+                                  show_clocks, stage_key or None, fs, marks)
+            # Streamlit makes the component's box scroll (overflow:auto) though the frame
+            # fits it: a scroll region no keyboard can reach (axe, WCAG 2.1.1).
+            st.html(f"<style>.st-key-{k.map}{{overflow:hidden}}</style>")
             flow_map(data_json, title=title, key=k.map, selected=selected,
                      height=FRAME_HEIGHT, map_height=FRAME_HEIGHT - 120,
                      on_click=lambda: _on_map_click(k))
             # Outside the frame, so it is never cut off, whatever the number of lanes.
-            st.html(legend_html([li for li in view.lanes if li.id in lane_names]))
+            st.html(legend_html([li for li in view.lanes if li.id in lane_names], marks))
     with right:
         st.selectbox("Step details", [NO_STEP, *by_name], key=k.step,
                      format_func=lambda n: names.get(n, "(choose a step, or click one on "
@@ -218,6 +240,8 @@ def _map_section(fs: FlowSet, digest: str, state: PageState, options: list[str])
                      help="Choose a step here, click one on the map, or pick a row of the "
                           "table below")
         selected = st.session_state.get(k.step) or None
+        if selected and marks is not None and marks.lines(selected):
+            st.info("\n\n".join(md(x) for x in marks.lines(selected)))
         if selected:
             render_details(fs, G, selected, go_to=lambda n: _go(k, n), key=k.details)
         else:
@@ -279,33 +303,53 @@ def _shared_overview(digest: str, flow_id: str, _fs: FlowSet) -> Overview:
     return overview(cached_view(digest, flow_id, _fs).G, _fs.flows)
 
 
+def _national(fs: FlowSet, flow_id: str, national: Mapping[str, Flow] | None
+              ) -> Flow | None:
+    """The national flow the chosen flow is a local version of, if any."""
+    flow = fs.flows.get(flow_id)
+    if flow is None:
+        return None
+    pool = fs.flows if national is None else national
+    if flow.variant_of:
+        return pool.get(flow.variant_of)
+    # An upload that replaces a shipped flow of its id is a local version of it too; an
+    # unchanged shipped flow is not.
+    other = national_of(pool, flow)
+    return other if other is not None and other != flow else None
+
+
 def _map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
               tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-              show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
-    """The step map's data; an upload's stays in its session (never a shared cache)."""
-    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key)
+              show_clocks: bool, stage_key: str | None, fs: FlowSet,
+              marks: MapMarks | None = None) -> str:
+    """The step map's data; an upload's stays in its session (never a shared cache).
+    The marks follow from the flows (the digest) and whether they are shown."""
+    key = (digest, flow_id, lanes, tags, search, route, show_clocks, stage_key,
+           marks is not None)
     if is_shared(digest):
-        return _cached_map_json(*key, fs)
-    return session_cached("map", key, lambda: _build_map_json(*key, fs))
+        return _cached_map_json(*key, fs, marks)
+    return session_cached("map", key, lambda: _build_map_json(*key[:-1], fs, marks))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                      tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                     show_clocks: bool, stage_key: str | None, _fs: FlowSet) -> str:
+                     show_clocks: bool, stage_key: str | None, show_diff: bool, _fs: FlowSet,
+                     _marks: MapMarks | None) -> str:
     """The step map's data for a flow, filters and stage; keyed on the flows' digest."""
     return _build_map_json(digest, flow_id, lanes, tags, search, route, show_clocks,
-                           stage_key, _fs)
+                           stage_key, _fs, _marks if show_diff else None)
 
 
 def _build_map_json(digest: str, flow_id: str, lanes: tuple[str, ...] | None,
                     tags: tuple[str, ...] | None, search: str, route: tuple[str, ...],
-                    show_clocks: bool, stage_key: str | None, fs: FlowSet) -> str:
+                    show_clocks: bool, stage_key: str | None, fs: FlowSet,
+                    marks: MapMarks | None = None) -> str:
     steps = _stage_steps(_cached_overview(digest, flow_id, fs), stage_key)
     opts = MapOptions(lanes=None if lanes is None else frozenset(lanes),
                       tags=None if tags is None else frozenset(tags), search=search,
                       route=route, show_clocks=show_clocks, standalone=False, steps=steps,
-                      sources=dict(fs.sources))
+                      sources=dict(fs.sources), diff=marks)
     return map_data_json(map_data(cached_view(digest, flow_id, fs).G, fs.flows, opts))
 
 
@@ -383,13 +427,15 @@ def _outline(fs: FlowSet, digest: str, flow_id: str) -> None:
 
 def steps_table(G: nx.DiGraph, fs: FlowSet, order: list[str]) -> pd.DataFrame:
     lanes = {li.id: li.name for li in graph_lanes(G, fs.flows)}
+    tags = fs.tag_names
     drift = drift_risks(G)
     rows = []
     for n in order:
         s = G.nodes[n]["step"]
         out = [timescale_label(ts) for v in G.successors(n) for ts in edge_timescales(G, n, v)]
         rows.append({"Step": s.name, "Kind": s.kind, "Lane": lanes.get(s.lane, s.lane),
-                     "Tags": ", ".join(s.tags), "Time limits out": "; ".join(out),
+                     "Tags": ", ".join(tags.get(t, t) for t in s.tags),
+                     "Time limits out": "; ".join(out),
                      "No time limit (drift risk)": "yes" if n in drift else "",
                      "Step id": str(n)})
     return pd.DataFrame(rows)
@@ -438,10 +484,17 @@ def _on_table(k: Keys, order: list[str]) -> None:
         st.session_state[k.step] = order[rows[0]]
 
 
-def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
+def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys,
+             national: Mapping[str, Flow] | None = None) -> None:
     st.caption("The HTML map works offline on its own, with its own filters and search.")
     cols = st.columns(len(FORMATS))
     names = {"html": "HTML map", "mermaid": "Mermaid", "graphml": "GraphML", "json": "JSON"}
+    # A local variant prints with what differs from its national flow marked, as the map
+    # shows it (unless that is switched off there).
+    marks = (variant_marks(national if national is not None else fs.flows, fs.flows[flow_id],
+                           fs.sources)
+             if _national(fs, flow_id, national) is not None
+             and st.session_state.get(k.diff, True) else None)
     p1, p2, p3 = st.columns(3)
     paper = p1.selectbox("Paper", ("a3", "a4", "a2", "a1", "a0"), key=k.paper,
                          format_func=str.upper)
@@ -449,11 +502,11 @@ def _exports(fs: FlowSet, digest: str, flow_id: str, k: Keys) -> None:
                           format_func=lambda o: "Best fit" if o == "best" else o.title())
     with p3:
         st.download_button("Download the printed map (PDF)",
-                           _deferred_print(fs, flow_id, "pdf", paper, orient),
+                           _deferred_print(fs, flow_id, "pdf", paper, orient, marks),
                            file_name=f"{flow_id}-{paper}.pdf", mime="application/pdf",
                            key=f"{k.export}_pdf", on_click="ignore")
         st.download_button("Download the printed map (SVG)",
-                           _deferred_print(fs, flow_id, "svg", paper, orient),
+                           _deferred_print(fs, flow_id, "svg", paper, orient, marks),
                            file_name=f"{flow_id}-{paper}.svg", mime="image/svg+xml",
                            key=f"{k.export}_svg", on_click="ignore")
     for col, fmt in zip(cols, FORMATS, strict=True):
@@ -471,8 +524,8 @@ def _deferred(fs: FlowSet, flow_id: str, fmt: str) -> Callable[[], bytes]:
     return build
 
 
-def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
-                    ) -> Callable[[], bytes]:
+def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str,
+                    marks: MapMarks | None = None) -> Callable[[], bytes]:
     def build() -> bytes:
         # An SVG is one sheet: when the map does not fit the chosen paper at 6 pt, the
         # next bigger paper that fits is used (a PDF adds a page per stage instead).
@@ -480,10 +533,10 @@ def _deferred_print(fs: FlowSet, flow_id: str, fmt: str, paper: str, orient: str
         for size in papers[papers.index(paper):]:
             try:
                 return print_map(fs, flow_id, fmt, paper=size,  # type: ignore[arg-type]
-                                 orientation=orient)  # type: ignore[arg-type]
+                                 orientation=orient, diff=marks)  # type: ignore[arg-type]
             except FlowError:
                 continue
         return print_map(fs, flow_id, "pdf", paper=paper,  # type: ignore[arg-type]
-                         orientation=orient)  # type: ignore[arg-type]
+                         orientation=orient, diff=marks)  # type: ignore[arg-type]
 
     return build

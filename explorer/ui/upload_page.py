@@ -20,7 +20,8 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 #: The most steps an uploaded flow may have to be explored here (the whole system has ~180).
 MAX_UPLOAD_STEPS = 5000
 #: No deep links (an upload cannot be linked to): every field is session-only.
-STATE = PageState("upload", session=(*EXPLORE_URL, *EXPLORE_SESSION, "file", "last", "diff"))
+STATE = PageState("upload", session=(*EXPLORE_URL, *EXPLORE_SESSION, "file", "last",
+                                            "difftable"))
 
 
 def render(fs: FlowSet) -> None:
@@ -77,7 +78,7 @@ def render(fs: FlowSet) -> None:
         # A new file: start on its own map, not whichever flow was open before.
         STATE["last"] = digest
         STATE["flow"] = uploaded[0]
-    explore(ufs, digest, STATE)
+    explore(ufs, digest, STATE, national=shipped.flows)
 
 
 def split_problems(problems: list[Problem], shipped: list[Problem], name: str
@@ -105,7 +106,7 @@ def _variant_section(shipped: FlowSet, flow: Flow) -> None:
     st.markdown("; ".join(
         f"**{item}s**: " + ", ".join(f"{n} {c}" for c, n in counts[item].items() if n)
         for item in counts if any(counts[item].values())) + ".")
-    st.dataframe(diff_frame(d), hide_index=True, width="stretch", key=STATE.key("diff"))
+    st.dataframe(diff_frame(d), hide_index=True, width="stretch", key=STATE.key("difftable"))
     st.caption("Compared by meaning: steps by id, transitions by their two ends, time limits "
                "by id. The same list on the command line: permanence-explorer diff.")
 
