@@ -11,8 +11,9 @@ legend is never cut; :func:`render` reports the smallest font size printed.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,8 +21,9 @@ import networkx as nx
 from matplotlib.figure import Figure
 
 from explorer.model.flowset import FlowSet
-from explorer.model.kinds import CHANGE_BADGES, CHANGE_COLOURS, CHANGE_WORDS
+from explorer.model.kinds import CHANGE_BADGES, CHANGE_COLOURS, CHANGE_WORDS, STATUTORY_KINDS
 from explorer.model.problems import FlowError
+from explorer.model.schema import Timescale
 from explorer.render.layout import Layout, text_width
 from explorer.render.overview import Overview, percent_text
 from explorer.views.variants import MapMarks
@@ -80,6 +82,7 @@ class Frame:
     legend_cols: int
     cell_w: float
     row_h: float
+    far_top: float = 0.0
 
 
 #: A local variant's marks on paper: outline line style per change (told without colour).
@@ -93,6 +96,7 @@ def legend_entries(lanes: Sequence[tuple[str, str, str, str]], kinds: Sequence[s
     out = [("lane", lid, name) for lid, name, _, _ in lanes]
     out += [("kind", k, KIND_GLYPHS[k][1]) for k in KIND_GLYPHS if k in kinds]
     out += [("edge", "statutory", "statutory time limit"),
+            ("clock", "", "its limit, e.g. 3 days (+1: one more limit)"),
             ("edge", "guidance", "guidance or local target"),
             ("edge", "none", "transition"), ("edge", "repeat", "repeats (goes back)")]
     if diff is not None:
@@ -104,8 +108,9 @@ def legend_entries(lanes: Sequence[tuple[str, str, str, str]], kinds: Sequence[s
 
 
 def frame(paper: Paper, orientation: Orientation, entries: int, family: str,
-          longest: str, legend_pt: float = 6.5) -> Frame:
-    """Page geometry: title strip, legend strip sized for ``entries``, the map between."""
+          longest: str, legend_pt: float = 6.5, far_h: float = 0.0) -> Frame:
+    """Page geometry: title strip, legend strip sized for ``entries`` (and ``far_h`` for
+    the clocks between steps not directly joined, under it), the map between."""
     W, H = page_size(paper, orientation)
     cell_w = 14 + text_width(longest, legend_pt, family) + 10
     cols = max(1, int((W - 2 * MARGIN) // cell_w))
@@ -114,9 +119,10 @@ def frame(paper: Paper, orientation: Orientation, entries: int, family: str,
     legend_h = rows * row_h + 14  # plus the heading
     footer_h = 2 * 7.5 + 4  # sources line(s)
     title_h = 16 + 12 + 6
-    y0 = MARGIN + footer_h + legend_h + 6
+    y0 = MARGIN + footer_h + far_h + legend_h + 6
     map_box = (MARGIN, y0, W - 2 * MARGIN, H - MARGIN - title_h - y0)
-    return Frame((W, H), map_box, MARGIN + footer_h + legend_h, rows, cols, cell_w, row_h)
+    return Frame((W, H), map_box, MARGIN + footer_h + far_h + legend_h, rows, cols, cell_w,
+                 row_h, MARGIN + footer_h + far_h)
 
 
 @dataclass(frozen=True)
@@ -125,14 +131,29 @@ class RenderInfo:
     min_font: float
     paper: str
     orientation: str
+    #: The statutory limits written on their lines, and the transitions left without one.
+    labels: tuple[ClockLabel, ...] = ()
+    unlabelled: tuple[tuple[str, str], ...] = ()
+    #: Clocks between steps not directly joined: how many, and how many written out.
+    far_total: int = 0
+    far_listed: int = 0
+    #: Where the layout's (0, 0) lands on the page; layout y runs down, page y up.
+    origin: tuple[float, float] = (0.0, 0.0)
 
 
 def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str],
                lanes: Sequence[tuple[str, str, str, str]], paper: Paper = "a3",
                orientation: Orientation = "landscape", max_scale: float = 1.6,
                subtitle: str | None = None, diff: MapMarks | None = None,
-               ghosts: frozenset[str] = frozenset()) -> tuple[Figure, RenderInfo]:
+               ghosts: frozenset[str] = frozenset(),
+               clocks: Mapping[tuple[str, str], str] | None = None,
+               far: Sequence[str] = (), list_far: bool = False
+               ) -> tuple[Figure, RenderInfo]:
     """One printed sheet of ``layout``: title, ``as_of``, map, legend and sources line.
+
+    ``clocks`` (from :func:`transition_clocks`) are written on their lines where they
+    overlap no box, heading or other label; ``far`` (from :func:`far_clocks`) are listed
+    under the key with ``list_far``, else counted there with a pointer to the details.
 
     ``lanes`` are (id, name, fill, border) in legend order. With ``diff`` (a local
     variant), each step and line it adds, changes or removes (``ghosts``: the removed
@@ -150,8 +171,9 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
     kinds = sorted({b.kind for b in layout.boxes.values()})
     entries = legend_entries(lanes, kinds, diff)
     longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, layout.family))
-    fr = frame(paper, orientation, len(entries), layout.family, longest)
-    W, H = fr.page
+    W, H = page_size(paper, orientation)
+    block = far_block(far, list_far, W - 2 * MARGIN, layout.family, bool(clocks))
+    fr = frame(paper, orientation, len(entries), layout.family, longest, far_h=block.height)
     step_marks = {} if diff is None else {**diff.steps, **dict.fromkeys(ghosts, "removed")}
     edge_marks = {} if diff is None else {**diff.edges, **{e: "removed" for e in
                                                               diff.removed_edges}}
@@ -173,6 +195,10 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
         ax.set_ylim(0, H)
         ax.set_axis_off()
         fs = layout.font_size * s
+        # What a clock's label must keep off (page rectangles), gathered as drawn.
+        keep_off: list[Rect] = []
+        heads: list[Rect] = []
+        lines_on_page: dict[tuple[str, str], list[tuple[float, float]]] = {}
         # regions
         for r in layout.regions:
             x, y = P(r.x, r.y + r.h)
@@ -185,13 +211,20 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
                 ax.text(tx, ty, r.title, fontsize=layout.title_size * s, fontweight="bold",
                         va="top", ha="left", color=TEXT, zorder=3,
                         bbox={"fc": "#f6f6f6", "ec": "none", "pad": 0.6})
+                tw = max(r.title_w * s, text_width(r.title, layout.title_size * s,
+                                                   layout.family) * 1.08)
+                keep_off.append((tx - 1, ty - layout.title_size * s * 1.3 - 1, tx + tw + 1,
+                                 ty + 1))
             else:
                 fill, border = colour.get(r.key, ("#eeeeee", "#777777"))
                 ax.add_patch(Rectangle((x, y), r.w * s, r.h * s, fc=fill, ec=border,
                                        lw=0.4, alpha=0.35, zorder=0))
                 tx, ty = P(r.title_x, r.title_y)
-                ax.text(tx, ty, "\n".join(_wrap(r.title, 14)), fontsize=fs, va="top",
+                rows = _wrap(r.title, 14)
+                ax.text(tx, ty, "\n".join(rows), fontsize=fs, va="top",
                         ha="left", color=TEXT, zorder=1, linespacing=1.1)
+                keep_off.append((tx - 1, ty - len(rows) * fs * 1.25 - 1, tx + 1 + max(
+                    text_width(t, fs, layout.family) for t in rows), ty + 1))
         # edges
         for e in layout.edges:
             xs, ys = zip(*(P(*q) for q in e.points), strict=False)
@@ -201,11 +234,16 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
                            "repeat": (0.6, "#7a7a7a", (0, (1, 1.2)))}[style]
             ax.add_line(Line2D(xs, ys, lw=lw * min(s, 1.2), color=col, ls=ls, zorder=2,
                                solid_joinstyle="miter"))
-            ax.add_patch(Polygon(_arrow(xs[-2], ys[-2], xs[-1], ys[-1], 3.6 * s + lw),
-                                 closed=True, fc=col, ec="none", zorder=3))
+            head = _arrow(xs[-2], ys[-2], xs[-1], ys[-1], 3.6 * s + lw)
+            ax.add_patch(Polygon(head, closed=True, fc=col, ec="none", zorder=3))
+            heads.append((min(p[0] for p in head), min(p[1] for p in head),
+                          max(p[0] for p in head), max(p[1] for p in head)))
+            lines_on_page[(e.source, e.target)] = list(zip(xs, ys, strict=True))
             mark = edge_marks.get((e.source, e.target))
             if mark is not None:
                 k = (len(xs) - 1) // 2
+                mx_, my_ = (xs[k] + xs[k + 1]) / 2, (ys[k] + ys[k + 1]) / 2
+                keep_off.append((mx_ - fs, my_ - fs, mx_ + fs, my_ + fs))
                 ax.text((xs[k] + xs[k + 1]) / 2, (ys[k] + ys[k + 1]) / 2,
                         CHANGE_BADGES[mark].split()[0], fontsize=min(fs, 8.0),
                         family="DejaVu Sans",
@@ -224,8 +262,11 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
             ax.add_patch(FancyBboxPatch((x, y), b.w * s, b.h * s,
                                         boxstyle=f"round,pad=0,rounding_size={rnd}",
                                         fc=fill, ec=border, lw=lw, zorder=4))
+            keep_off.append((x, y, x + b.w * s, y + b.h * s))
             if mark is not None:
                 pad = 1.6 * s
+                keep_off.append((x - pad, y - pad, x + b.w * s + pad,
+                                 y + b.h * s + pad + fs * 1.6))
                 ax.add_patch(Rectangle((x - pad, y - pad), b.w * s + 2 * pad,
                                        b.h * s + 2 * pad, fc="none", ec=CHANGE_COLOURS[mark],
                                        lw=1.4, ls=CHANGE_LINES[mark], zorder=4))
@@ -241,6 +282,12 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
             cx, cy = P(b.x + layout.glyph_w + (b.w - layout.glyph_w) / 2, b.y + b.h / 2)
             ax.text(cx, cy, "\n".join(b.lines), fontsize=fs, va="center", ha="center",
                     color=TEXT, zorder=5, linespacing=layout.line_height / layout.font_size)
+        # the statutory limits, on their lines
+        label_pt = max(MIN_PT, min(fs * 0.85, 8.0))
+        labels, unlabelled = place_clock_labels(
+            lines_on_page, clocks or {}, keep_off, (mx, my, mx + mw, my + mh), label_pt,
+            layout.family, heads)
+        _draw_labels(ax, labels)
         # title
         ax.text(MARGIN, H - MARGIN, title, fontsize=14, fontweight="bold", va="top",
                 ha="left", color=TEXT)
@@ -261,6 +308,11 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
             elif typ == "diff":
                 ax.add_patch(Rectangle((x, y - 3.5), 11, 7, fc="none",
                                        ec=CHANGE_COLOURS[key], lw=1.2, ls=CHANGE_LINES[key]))
+            elif typ == "clock":
+                ax.add_line(Line2D([x, x + 11], [y, y], lw=1.2, color=CLOCK_COLOUR))
+                ax.add_patch(FancyBboxPatch((x + 2.5, y - 2.5), 6, 5,
+                                            boxstyle="round,pad=0,rounding_size=1",
+                                            fc="#ffffff", ec=CLOCK_COLOUR, lw=0.6))
             elif typ == "kind":
                 ax.text(x + 5, y, KIND_GLYPHS[key][0], fontsize=6.5, family="DejaVu Sans",
                         ha="center", va="center", color=TEXT)
@@ -271,11 +323,110 @@ def draw_sheet(layout: Layout, *, title: str, as_of: str, sources: Sequence[str]
                                "repeat": (0.6, (0, (1, 1.2)), "#7a7a7a")}[key]
                 ax.add_line(Line2D([x, x + 11], [y, y], lw=lw, ls=ls, color=col))
             ax.text(x + 14, y, text, fontsize=6.5, va="center", ha="left", color=TEXT)
+        _draw_far(ax, block, fr.far_top, len(unlabelled))
         src = "Sources: " + "; ".join(sources)
         lines = _wrap(src, int((W - 2 * MARGIN) / (6.0 * 0.5)))[:2]
         ax.text(MARGIN, MARGIN, "\n".join(lines), fontsize=6, va="bottom", ha="left",
                 color=TEXT, linespacing=1.2)
-    return fig, RenderInfo(s, fs, paper, orientation)
+    return fig, RenderInfo(s, fs, paper, orientation, tuple(labels), tuple(unlabelled),
+                           block.total, block.listed, (ox, oy))
+
+
+def _draw_labels(ax: Any, labels: Sequence[ClockLabel]) -> None:
+    """Each limit in a white box edged in the statutory colour, a leader to its line."""
+    from matplotlib.lines import Line2D
+
+    for lb in labels:
+        if lb.anchor is not None:  # a leader from the line to the label's near side
+            ex = min(max(lb.anchor[0], lb.rect[0]), lb.rect[2])
+            ey = min(max(lb.anchor[1], lb.rect[1]), lb.rect[3])
+            ax.add_line(Line2D([lb.anchor[0], ex], [lb.anchor[1], ey], lw=0.6,
+                               color=CLOCK_COLOUR, zorder=6))
+        ax.text((lb.rect[0] + lb.rect[2]) / 2, (lb.rect[1] + lb.rect[3]) / 2, lb.text,
+                fontsize=lb.size, ha="center", va="center", color=TEXT, zorder=7,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": CLOCK_COLOUR,
+                      "lw": 0.6})
+
+
+#: The size of the list of clocks between steps not directly joined.
+FAR_PT = 6.5
+
+
+@dataclass(frozen=True)
+class FarBlock:
+    """Under the key: the clocks between steps not directly joined, listed or counted."""
+
+    heading: str
+    columns: tuple[tuple[str, ...], ...]
+    col_w: float
+    height: float
+    total: int
+    listed: int
+
+
+def far_block(far: Sequence[str], listed: bool, width: float, family: str,
+              reserve: bool = False) -> FarBlock:
+    """The block for ``far`` in ``width`` points: every clock written out in as few rows
+    as columns allow (``listed``), or one line that counts them and says where to look.
+    ``reserve`` keeps the line even with nothing to count (a limit that finds no room on
+    its line is told there)."""
+    row = FAR_PT * 1.35
+    if not far:
+        return FarBlock("", (), width, row + 4 if reserve else 0.0, 0, 0)
+    n = len(far)
+    if not listed:
+        return FarBlock(f"{n} further statutory clock{'s' if n != 1 else ''} between steps "
+                        "not directly joined: see the step details or the HTML map.",
+                        (), width, row + 4, n, 0)
+    best: tuple[int, float, list[list[str]]] | None = None
+    for cols in range(1, 7):
+        col_w = (width - (cols - 1) * 12) / cols
+        wrapped = [_wrap_pt(t, col_w, FAR_PT, family) for t in far]
+        target = math.ceil(sum(len(w) for w in wrapped) / cols)
+        columns: list[list[str]] = [[]]
+        for w in wrapped:
+            if columns[-1] and len(columns[-1]) + len(w) > target and len(columns) < cols:
+                columns.append([])
+            columns[-1].extend(w)
+        rows = max(len(c) for c in columns)
+        if best is None or rows < best[0]:
+            best = (rows, col_w, columns)
+    assert best is not None
+    return FarBlock("Statutory clocks between steps not directly joined (from → to: limit, "
+                    "provision):", tuple(tuple(c) for c in best[2]), best[1],
+                    (best[0] + 1) * row + 4, n, n)
+
+
+def _wrap_pt(text: str, width: float, pt: float, family: str) -> list[str]:
+    """``text`` in lines no wider than ``width`` points (a continuation is indented)."""
+    lines: list[str] = []
+    cur = ""
+    for word in text.split():
+        nxt = f"{cur} {word}".strip()
+        if cur and text_width(("   " if lines else "") + nxt, pt, family) > width:
+            lines.append(("   " if lines else "") + cur)
+            cur = word
+        else:
+            cur = nxt
+    lines.append(("   " if lines else "") + cur)
+    return lines
+
+
+def _draw_far(ax: Any, block: FarBlock, top: float, unlabelled: int) -> None:
+    """The block under the key; a limit that found no room on its line is counted here."""
+    if block.height == 0:
+        return
+    row = FAR_PT * 1.35
+    heading = block.heading
+    if unlabelled:
+        heading += (f" {unlabelled} statutory transition{'s' if unlabelled != 1 else ''} "
+                    "left without its limit written on the line: see the step details.")
+    ax.text(MARGIN, top - 2, heading, fontsize=FAR_PT, va="top", ha="left", color=TEXT,
+            fontweight="bold" if block.listed else "normal")
+    for c, col in enumerate(block.columns):
+        for i, line in enumerate(col):
+            ax.text(MARGIN + c * (block.col_w + 12), top - 2 - row * (i + 1), line,
+                    fontsize=FAR_PT, va="top", ha="left", color=TEXT)
 
 
 def _subtitle(ax: Any, text: str, page: tuple[float, float], family: str) -> None:
@@ -392,6 +543,11 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
     longest = max((e[2] for e in entries), key=lambda t: text_width(t, 6.5, family))
     turns: tuple[Orientation, ...] = (("landscape", "portrait") if orientation == "best"
                                       else (orientation,))
+    clocks = transition_clocks(G)
+    far = far_clocks(G)
+    # The map is fitted with the one line that counts the far clocks; they are written
+    # out instead when the chosen sheet still prints 6 pt with the longer list.
+    note_h = far_block(far, False, 0.0, family, bool(clocks)).height
     best: tuple[float, Orientation, Layout] | None = None
     # Lines into one step merge (edge concentration) only when the sheet needs the room:
     # merged trunks save width but can cost a crossing or two.
@@ -404,7 +560,7 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
         # Both turns at the widest labels, then the narrower labels on the better turn.
         tries = [(turn, WRAPS[0]) for turn in turns]
         for i, (turn, wrap) in enumerate(tries):
-            fr = frame(paper, turn, len(entries), family, longest)
+            fr = frame(paper, turn, len(entries), family, longest, far_h=note_h)
             layout = flow_layout(G, fs.flows, fit=(fr.map_box[2], fr.map_box[3]),
                                  wrap=wrap, plan=plan, merge=merge, compact=True)
             pt = layout.font_size * min(fr.map_box[2] / layout.width,
@@ -417,10 +573,18 @@ def _fit_sheet(G: nx.DiGraph, fs: FlowSet, meta: SheetMeta, paper: Paper,
             seen.append((pt, turn))
     if best is None or best[0] < MIN_PT - 1e-6:
         return None
-    fig, info = draw_sheet(best[2], title=meta.title, as_of=meta.as_of, sources=meta.sources,
-                           lanes=meta.lanes, paper=paper, orientation=best[1],
-                           subtitle=subtitle, max_scale=max_scale, diff=diff, ghosts=ghosts)
-    return fig, info, best[2]
+    pt, turn, layout = best
+    W = page_size(paper, turn)[0]
+    listed = far_block(far, True, W - 2 * MARGIN, family, bool(clocks))
+    fr = frame(paper, turn, len(entries), family, longest, far_h=listed.height)
+    list_far = bool(far) and layout.font_size * min(
+        fr.map_box[2] / layout.width, fr.map_box[3] / layout.height, max_scale
+    ) >= MIN_PT - 1e-6
+    fig, info = draw_sheet(layout, title=meta.title, as_of=meta.as_of, sources=meta.sources,
+                           lanes=meta.lanes, paper=paper, orientation=turn,
+                           subtitle=subtitle, max_scale=max_scale, diff=diff, ghosts=ghosts,
+                           clocks=clocks, far=far, list_far=list_far)
+    return fig, info, layout
 
 
 def printed_layout(fs: FlowSet, flow_id: str, paper: Paper = "a3",
@@ -436,6 +600,24 @@ def printed_layout(fs: FlowSet, flow_id: str, paper: Paper = "a3",
     G = flow_graph(fs, flow_id)
     got = _fit_sheet(G, fs, sheet_meta(G, fs), paper, orientation)
     return None if got is None else got[2]
+
+
+def printed_sheet(fs: FlowSet, flow_id: str, paper: Paper = "a3",
+                  orientation: Orientation | Literal["best"] = "best"
+                  ) -> tuple[RenderInfo, Layout] | None:
+    """What :func:`print_map` puts on one sheet (scale, text size, the clocks' labels and
+    list), with its layout; None when the flow needs a page per stage.
+
+    >>> from explorer.io.load import load_flows
+    >>> info, _ = printed_sheet(load_flows(), "permanence")
+    >>> info.unlabelled
+    ()
+    """
+    from explorer.graph import flow_graph
+
+    G = flow_graph(fs, flow_id)
+    got = _fit_sheet(G, fs, sheet_meta(G, fs), paper, orientation)
+    return None if got is None else (got[1], got[2])
 
 
 def print_map(fs: FlowSet, flow_id: str, fmt: str = "pdf", *, paper: Paper = "a3",
@@ -584,3 +766,238 @@ def matplotlib_rc(family: str) -> Any:
     import matplotlib
 
     return matplotlib.rc_context(_rc(family))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- clocks
+
+#: Roughly how long each unit is in days: only to say which of two limits is shorter.
+_UNIT_DAYS: dict[str, float] = {"hours": 1 / 24, "days": 1.0, "working_days": 1.4,
+                                "weeks": 7.0, "months": 30.44, "years": 365.25}
+CLOCK_COLOUR = "#b34700"
+
+
+def clock_phrase(ts: Timescale) -> str:
+    """A statutory limit in the fewest plain words a printed line can carry.
+
+    An upper limit is its length ("3 days": within 3 days), a minimum says "at least",
+    a fixed day its ordinal; a limit given only in words says so.
+
+    >>> from explorer.model import Timescale
+    >>> def ts(kind, limit, unit):
+    ...     return Timescale.model_validate({"from": "a", "to": "b", "limit": limit,
+    ...         "unit": unit, "kind": kind, "confidence": "high"})
+    >>> [clock_phrase(ts("statutory_max", 3, "days")),
+    ...  clock_phrase(ts("statutory_min", 6, "weeks")),
+    ...  clock_phrase(ts("statutory_fixed", 2, "working_days"))]
+    ['3 days', 'at least 6 weeks', '2nd working day']
+    """
+    from explorer.model.wording import UNIT_WORDS, ordinal, quantity
+
+    if ts.limit is None or ts.unit is None:
+        return "limit in words"
+    if ts.kind == "statutory_min":
+        return f"at least {quantity(ts.limit, ts.unit)}"
+    if ts.kind == "statutory_fixed" and float(ts.limit).is_integer():
+        return f"{ordinal(int(ts.limit))} {UNIT_WORDS.get(ts.unit, (ts.unit, ts.unit))[0]}"
+    return quantity(ts.limit, ts.unit)
+
+
+def _days(ts: Timescale) -> float:
+    if ts.limit is None or ts.unit is None:
+        return math.inf
+    return ts.limit * _UNIT_DAYS.get(ts.unit, math.inf)
+
+
+def statutory_between(G: nx.DiGraph, a: str, b: str) -> list[Timescale]:
+    """The current statutory clocks from step ``a`` to step ``b``, shortest first (as the
+    map's line style counts them: listed or written on the transition)."""
+    from explorer.graph.build import timescales_between
+
+    found = [*timescales_between(G, a, b)]
+    if G.has_edge(a, b):
+        found += [t for t in G.edges[a, b].get("timescales") or []
+                  if getattr(t, "status", "current") == "current" and t not in found]
+    out = [t for t in found if t.kind in STATUTORY_KINDS]
+    return sorted(out, key=lambda t: (_days(t), clock_phrase(t)))
+
+
+def clock_text(clocks: Sequence[Timescale]) -> str:
+    """The label of a line carrying ``clocks`` (shortest first): the shortest, "+N" more.
+
+    >>> from explorer.model import Timescale
+    >>> two = [Timescale.model_validate({"from": "a", "to": "b", "limit": n, "unit": "weeks",
+    ...     "kind": k, "confidence": "high"}) for n, k in ((6, "statutory_min"),
+    ...     (8, "statutory_max"))]
+    >>> clock_text(two)
+    'at least 6 weeks +1'
+    """
+    text = clock_phrase(clocks[0])
+    distinct = {clock_phrase(t) for t in clocks[1:]} - {text}
+    return f"{text} +{len(distinct)}" if distinct else text
+
+
+def transition_clocks(G: nx.DiGraph) -> dict[tuple[str, str], str]:
+    """(from, to) -> label for every transition of ``G`` that carries a statutory clock.
+
+    >>> from explorer.io.load import load_flows
+    >>> from explorer.graph import flow_graph
+    >>> transition_clocks(flow_graph(load_flows(), "permanence"))[
+    ...     ("adoption_petition", "adoption_hearing")]
+    'at least 6 weeks +1'
+    """
+    out = {}
+    for u, v in G.edges:
+        found = statutory_between(G, str(u), str(v))
+        if found:
+            out[(str(u), str(v))] = clock_text(found)
+    return out
+
+
+def far_clocks(G: nx.DiGraph) -> list[str]:
+    """"From → To: limit (provision)" for each statutory clock between two steps of ``G``
+    that no transition joins directly (those have no line to carry a label).
+
+    >>> from explorer.io.load import load_flows
+    >>> from explorer.graph import flow_graph
+    >>> far = far_clocks(flow_graph(load_flows(), "permanence"))
+    >>> "Adoption placement → Adoption order: at least 13 weeks (s.15(3))" in far
+    True
+    """
+    from explorer.graph.build import step_id
+    from explorer.model.wording import provision_text
+
+    out: list[str] = []
+    for ts in G.graph.get("timescales", []):
+        if ts.status != "current" or ts.kind not in STATUTORY_KINDS:
+            continue
+        a, b = step_id(ts.from_), step_id(ts.to)
+        if a not in G or b not in G or G.has_edge(a, b):
+            continue
+        where = f" ({provision_text(ts.legal_basis)})" if ts.legal_basis else ""
+        line = (f"{' '.join(str(G.nodes[a]['name']).split())} → "
+                f"{' '.join(str(G.nodes[b]['name']).split())}: {clock_phrase(ts)}{where}")
+        if line not in out:
+            out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class ClockLabel:
+    """A statutory limit written on its line: page points, origin bottom-left."""
+
+    source: str
+    target: str
+    text: str
+    size: float
+    rect: tuple[float, float, float, float]  # x0, y0, x1, y1
+    #: Where its leader meets the line, for a label beside the line (None: on it).
+    anchor: tuple[float, float] | None = None
+
+
+Rect = tuple[float, float, float, float]
+
+
+def _meets(a: Rect, b: Rect, gap: float = 0.0) -> bool:
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _seg_meets(p: tuple[float, float], q: tuple[float, float], r: Rect) -> bool:
+    from explorer.render.layout import _clip
+
+    return _clip(p, q, r[0], r[1], r[2], r[3])
+
+
+#: How far beside its line a label may sit (points), nearest first; 0 is on the line.
+BESIDE: tuple[float, ...] = (0.0, 1.5, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0, 62.0, 80.0, 100.0,
+                             125.0)
+
+
+def place_clock_labels(lines: Mapping[tuple[str, str], Sequence[tuple[float, float]]],
+                       texts: Mapping[tuple[str, str], str], obstacles: Sequence[Rect],
+                       bounds: Rect, size: float, family: str, heads: Sequence[Rect] = ()
+                       ) -> tuple[list[ClockLabel], list[tuple[str, str]]]:
+    """Each text on or beside its line (page points), overlapping no obstacle and no
+    other label (nor any of ``heads``, the arrowheads, which a leader may cross).
+
+    A label sits centred on a straight run of its own line where there is room; else
+    beside it, joined to it by a short leader that meets no obstacle. Of the places that
+    fit it takes the one that hides fewest other lines, then the closest to the line,
+    nearest the source (where merged lines are still apart), nearest the middle of the
+    run. Returns the labels and the transitions no place was found for (the sheet says so).
+    """
+    from explorer.render.layout import text_width
+
+    placed: list[ClockLabel] = []
+    missing: list[tuple[str, str]] = []
+    h = size * 1.42  # the drawn box: 1.34 x the size (pad 0.2), and its edge
+    segs = [(key, p, q) for key, pts in lines.items() for p, q in itertools.pairwise(pts)]
+
+    def length(key: tuple[str, str]) -> float:
+        return sum(math.dist(p, q) for p, q in itertools.pairwise(lines[key]))
+
+    # Short lines first: they have the fewest places to offer.
+    for key in sorted(texts, key=lambda k: (length(k) if k in lines else 0.0, k)):
+        if key not in lines:
+            missing.append(key)
+            continue
+        text = texts[key]
+        w = text_width(text, size, family) + 0.6 * size
+        pts = lines[key]
+        reach = w + 130
+        near: Rect = (min(p[0] for p in pts) - reach, min(p[1] for p in pts) - reach,
+                      max(p[0] for p in pts) + reach, max(p[1] for p in pts) + reach)
+        obs = [o for o in obstacles if _meets(o, near)] + [lb.rect for lb in placed
+                                                            if _meets(lb.rect, near)]
+        arrows = [o for o in heads if _meets(o, near)]
+        others = [(p, q) for k, p, q in segs if k != key and _meets(
+            (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])), near)]
+        best: tuple[tuple[int, int, int, float], Rect, tuple[float, float] | None] | None = None
+        # Distances beside the line, closest first; 0 is on the line.
+        for rank, d in enumerate(BESIDE):
+            for k, (p, q) in enumerate(itertools.pairwise(pts)):
+                run = math.dist(p, q)
+                steps = max(6, min(24 if d == 0 else 8, int(run / 3.0)))
+                # Beside a level run the label sits above or below; beside a steep one,
+                # or a slant squeezed between two boxes, to the left or right.
+                level = abs(q[0] - p[0]) >= abs(q[1] - p[1])
+                upright = abs(q[1] - p[1]) > 0.5
+                for i in range(steps + 1):
+                    t = i / steps
+                    cx, cy = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+                    spots: list[tuple[tuple[float, float], tuple[float, float] | None]]
+                    spots = [((cx, cy), None)] if d == 0 else []
+                    if d and level:  # above or below a level run (shifted along it)
+                        spots += [((cx + f * w, cy + sgn * (d + h / 2)), (cx, cy + sgn * d))
+                                  for sgn in (1, -1) for f in (0.0, 0.35, -0.35)]
+                    if d and upright:  # right or left of a steep run (a level leader)
+                        spots += [((cx + sgn * (d + w / 2), cy + f * h), (cx + sgn * d, cy))
+                                  for sgn in (1, -1) for f in (0.0, 0.35, -0.35)]
+                    for (lx, ly), end in spots:
+                        r = (lx - w / 2, ly - h / 2, lx + w / 2, ly + h / 2)
+                        if (r[0] < bounds[0] or r[1] < bounds[1] or r[2] > bounds[2]
+                                or r[3] > bounds[3] or any(_meets(r, o, 0.5) for o in obs)
+                                or any(_meets(r, o, 0.5) for o in arrows)):
+                            continue
+                        leader = None if end is None else ((cx, cy), end)
+                        if leader is not None and any(
+                                _seg_meets(leader[0], leader[1], o) for o in obs):
+                            continue
+                        hidden = sum(1 for a, b in others if _seg_meets(a, b, r) or (
+                            leader is not None and _crosses(a, b, *leader)))
+                        score = (hidden, rank, k, abs(t - 0.5))
+                        if best is None or score < best[0]:
+                            best = (score, r, None if leader is None else (cx, cy))
+            if best is not None and best[0][0] == 0:
+                break  # nothing hidden at this distance: no nearer place is better
+        if best is None:
+            missing.append(key)
+            continue
+        placed.append(ClockLabel(key[0], key[1], text, size, best[1], best[2]))
+    return placed, missing
+
+
+def _crosses(p1: tuple[float, float], p2: tuple[float, float], q1: tuple[float, float],
+             q2: tuple[float, float]) -> bool:
+    from explorer.render.layout import _seg_cross
+
+    return _seg_cross(p1, p2, q1, q2) is not None
