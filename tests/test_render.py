@@ -592,3 +592,119 @@ def test_the_exported_map_prints_its_whole_map() -> None:
 
     page = map_shell_html()
     assert "@media print" in page and "beforeprint" in page and "network.fit" in page
+
+
+# -- the statutory clocks on the printed sheet ------------------------------------------
+
+from explorer.render.printing import (  # noqa: E402
+    far_clocks,
+    place_clock_labels,
+    printed_sheet,
+    transition_clocks,
+)
+
+SHEETS = [("permanence", "a3"), ("care-and-protection", "a3"), ("all", "a1")]
+
+
+def _pdf_words_at(data: bytes) -> list[tuple[str, float, float]]:
+    """(text, x, y) of every piece of text in a one-page PDF, in page points."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((" ".join(text.split()), x, y))
+
+    PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def _meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_a_transition_with_several_limits_shows_the_shortest_and_counts_the_rest(
+        shipped: FlowSet) -> None:
+    clocks = transition_clocks(flow_graph(shipped, "care-and-protection"))
+    # s.88(4)(a) gives 7 days, r.17 the 1st working day after: the working day is shorter
+    assert clocks[("child_detained_on_warrant", "grounds_hearing")] == "1st working day +1"
+    assert clocks[("cpo_sheriff_application", "cpo_sheriff_decision")] == "3 working days"
+
+
+@pytest.mark.parametrize(("flow_id", "paper"), SHEETS)
+def test_every_statutory_transition_has_its_limit_written_on_the_pdf(
+        shipped: FlowSet, flow_id: str, paper: str) -> None:
+    got = printed_sheet(shipped, flow_id, paper)  # type: ignore[arg-type]
+    assert got is not None
+    info, _ = got
+    wanted = transition_clocks(flow_graph(shipped, flow_id))
+    assert wanted and info.unlabelled == ()
+    assert {(lb.source, lb.target): lb.text for lb in info.labels} == wanted
+    assert min(lb.size for lb in info.labels) >= 6.0 - 1e-6
+    words = _pdf_words_at(print_map(shipped, flow_id, "pdf", paper=paper))  # type: ignore[arg-type]
+    unwritten = [lb.text for lb in info.labels if not any(
+        t == lb.text and lb.rect[0] <= x <= lb.rect[2] and lb.rect[1] <= y <= lb.rect[3]
+        for t, x, y in words)]
+    assert unwritten == []
+
+
+@pytest.mark.parametrize(("flow_id", "paper"), SHEETS)
+def test_no_clock_label_overlaps_a_box_a_stage_heading_or_another_label(
+        shipped: FlowSet, flow_id: str, paper: str) -> None:
+    from explorer.render.layout import text_width
+
+    got = printed_sheet(shipped, flow_id, paper)  # type: ignore[arg-type]
+    assert got is not None
+    info, L = got
+    (ox, oy), s = info.origin, info.scale
+    boxes = {b.id: (ox + b.x * s, oy - (b.y + b.h) * s, ox + (b.x + b.w) * s, oy - b.y * s)
+             for b in L.boxes.values()}
+    headings = {r.title: (ox + r.title_x * s, oy - r.title_y * s - L.title_size * s * 1.2,
+                          ox + r.title_x * s + text_width(r.title, L.title_size * s, L.family),
+                          oy - r.title_y * s) for r in L.regions if r.kind == "stage"}
+    on_boxes = [(lb.text, b) for lb in info.labels for b, r in boxes.items()
+                if _meet(lb.rect, r)]
+    on_headings = [(lb.text, h) for lb in info.labels for h, r in headings.items()
+                   if _meet(lb.rect, r)]
+    on_labels = [(a.text, b.text) for i, a in enumerate(info.labels)
+                 for b in info.labels[i + 1:] if _meet(a.rect, b.rect)]
+    assert on_boxes == [] and on_headings == [] and on_labels == []
+
+
+def test_the_clocks_between_steps_not_joined_are_listed_when_the_sheet_has_room(
+        shipped: FlowSet) -> None:
+    far = far_clocks(flow_graph(shipped, "permanence"))
+    got = printed_sheet(shipped, "permanence")
+    assert got is not None and got[0].far_listed == got[0].far_total == len(far) > 0
+    assert got[0].min_font >= 6.0 - 1e-6
+    _, _, text, _ = _pdf_text(print_map(shipped, "permanence", "pdf"))
+    assert [c for c in far if c not in text] == []
+
+
+def test_the_clocks_between_steps_not_joined_are_counted_when_there_is_no_room(
+        shipped: FlowSet) -> None:
+    far = far_clocks(flow_graph(shipped, "care-and-protection"))
+    got = printed_sheet(shipped, "care-and-protection")
+    assert got is not None and got[0].far_listed == 0 and got[0].far_total == len(far)
+    _, _, text, _ = _pdf_text(print_map(shipped, "care-and-protection", "pdf"))
+    assert (f"{len(far)} further statutory clocks between steps not directly joined: "
+            "see the step details or the HTML map") in text
+
+
+def test_a_label_with_no_room_anywhere_is_reported_not_drawn_over_a_box() -> None:
+    line = {("a", "b"): [(50.0, 60.0), (50.0, 40.0)]}
+    walls = [(0.0, 0.0, 100.0, 39.0), (0.0, 61.0, 100.0, 100.0),
+             (0.0, 39.0, 49.0, 61.0), (51.0, 39.0, 100.0, 61.0)]
+    placed, missing = place_clock_labels(line, {("a", "b"): "3 days"}, walls,
+                                         (0.0, 0.0, 100.0, 100.0), 6.0, "DejaVu Sans")
+    assert placed == [] and missing == [("a", "b")]
+
+
+def test_a_label_goes_beside_a_line_too_short_to_hold_it() -> None:
+    line = {("a", "b"): [(50.0, 44.0), (50.0, 40.0)]}  # 4 pt between two boxes
+    boxes = [(20.0, 44.0, 80.0, 60.0), (20.0, 24.0, 80.0, 40.0)]
+    placed, missing = place_clock_labels(line, {("a", "b"): "3 days"}, boxes,
+                                         (0.0, 0.0, 200.0, 100.0), 6.0, "DejaVu Sans")
+    assert missing == [] and placed[0].anchor is not None
+    assert not any(_meet(placed[0].rect, b) for b in boxes)
