@@ -708,3 +708,12 @@ def test_a_label_goes_beside_a_line_too_short_to_hold_it() -> None:
                                          (0.0, 0.0, 200.0, 100.0), 6.0, "DejaVu Sans")
     assert missing == [] and placed[0].anchor is not None
     assert not any(_meet(placed[0].rect, b) for b in boxes)
+
+
+def test_the_printing_examples_hold() -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module("explorer.render.printing"),
+                             optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -860,7 +860,7 @@ def far_clocks(G: nx.DiGraph) -> list[str]:
     >>> from explorer.io.load import load_flows
     >>> from explorer.graph import flow_graph
     >>> far = far_clocks(flow_graph(load_flows(), "permanence"))
-    >>> "Adoption placement → Adoption order: at least 13 weeks (s.15(3))" in far
+    >>> "Placed for adoption → Adoption order made: at least 13 weeks (s.15(3))" in far
     True
     """
     from explorer.graph.build import step_id
