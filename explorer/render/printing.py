@@ -864,7 +864,7 @@ def far_clocks(G: nx.DiGraph) -> list[str]:
     True
     """
     from explorer.graph.build import step_id
-    from explorer.model.wording import provision_text
+    from explorer.model.wording import provision_text, timescale_phrase
 
     out: list[str] = []
     for ts in G.graph.get("timescales", []):
@@ -874,8 +874,10 @@ def far_clocks(G: nx.DiGraph) -> list[str]:
         if a not in G or b not in G or G.has_edge(a, b):
             continue
         where = f" ({provision_text(ts.legal_basis)})" if ts.legal_basis else ""
+        # A limit in words only keeps its (shortened) words: a list has the room.
+        limit = clock_phrase(ts) if ts.limit is not None else timescale_phrase(ts)
         line = (f"{' '.join(str(G.nodes[a]['name']).split())} → "
-                f"{' '.join(str(G.nodes[b]['name']).split())}: {clock_phrase(ts)}{where}")
+                f"{' '.join(str(G.nodes[b]['name']).split())}: {limit}{where}")
         if line not in out:
             out.append(line)
     return out
