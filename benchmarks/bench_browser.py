@@ -18,7 +18,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -29,8 +28,8 @@ from tests.browser.harness import (  # noqa: E402
     CHROMIUM,
     chromium,
     map_frame,
+    open_lane_menu,
     run_app,
-    wait_idle,
 )
 
 RUNS = 9
@@ -40,27 +39,6 @@ def _flows_dir() -> Path:
     if load_flows(DEFAULT_FLOWS_DIR).flows:
         return DEFAULT_FLOWS_DIR
     return ROOT / "tests" / "fixtures" / "explorer"
-
-
-def _open_lane_menu(page: Any) -> Any:
-    """The lane filter's menu, open (a late rerun can close it: wait for idle, retry)."""
-    folded = page.get_by_text("Show only some lanes or tags").first
-    lanes = page.get_by_test_id("stMultiSelect").first
-    option = page.get_by_role("option").filter(has_not_text="Select all").first
-    last: Exception | None = None
-    for _ in range(4):
-        wait_idle(page)
-        try:
-            if not lanes.is_visible():
-                folded.click()
-                lanes.wait_for(state="visible", timeout=10_000)
-            lanes.click()
-            option.wait_for(timeout=10_000)
-            return option
-        except Exception as exc:  # the menu closed under us: try again
-            last = exc
-            page.keyboard.press("Escape")
-    raise TimeoutError(f"could not open the lane filter: {last}")
 
 
 def run() -> dict[str, float]:
@@ -101,7 +79,7 @@ def run() -> dict[str, float]:
             # Timed in the browser, from the user's click on a lane (the click event) to
             # the map's next drawing: Playwright's own work around a click is not the app's.
             for attempt in range(4):
-                option = _open_lane_menu(page)
+                option = open_lane_menu(page)
                 page.evaluate(  # type: ignore[attr-defined]
                     "() => { window.__clickAt = null; if (!window.__clickHooked) { "
                     "window.__clickHooked = true; document.addEventListener('click', "

@@ -464,10 +464,13 @@ def _pdf_text(data: bytes) -> tuple[int, list[tuple[float, float]], str, float]:
     return len(pages), pages, " ".join(text.split()), min(sizes)
 
 
+#: The printed sheets every print test checks: each flow on A3, the whole system on A1.
+SHEETS = [("permanence", "a3"), ("care-and-protection", "a3"), ("all", "a1")]
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed "
                     "(apt-get install graphviz): the reference crossings need it")
-@pytest.mark.parametrize(("flow_id", "paper"), [("permanence", "a3"),
-                                                ("care-and-protection", "a3"), ("all", "a1")])
+@pytest.mark.parametrize(("flow_id", "paper"), SHEETS)
 def test_the_printed_sheet_crosses_no_more_edges_than_graphviz_dot(
         shipped: FlowSet, flow_id: str, paper: str) -> None:
     from benchmarks.dotref import dot_crossings
@@ -478,8 +481,7 @@ def test_the_printed_sheet_crosses_no_more_edges_than_graphviz_dot(
     assert overlaps(L) == [] and edges_through_boxes(L) == []
 
 
-@pytest.mark.parametrize(("flow_id", "paper"), [("permanence", "a3"),
-                                                ("care-and-protection", "a3"), ("all", "a1")])
+@pytest.mark.parametrize(("flow_id", "paper"), SHEETS)
 def test_every_stage_heading_of_the_printed_sheet_fits_its_column(
         shipped: FlowSet, flow_id: str, paper: str) -> None:
     from explorer.render.layout import text_width
@@ -602,8 +604,6 @@ from explorer.render.printing import (  # noqa: E402
     printed_sheet,
     transition_clocks,
 )
-
-SHEETS = [("permanence", "a3"), ("care-and-protection", "a3"), ("all", "a1")]
 
 
 def _pdf_words_at(data: bytes) -> list[tuple[str, float, float]]:

@@ -149,8 +149,8 @@ def click_step(page: Any, frame: Any, node: str, *, attempts: int = 3) -> None:
     raise TimeoutError(f"the map did not take a click on {node!r} in {attempts} tries")
 
 
-def choose_first_lane(page: Any) -> None:
-    """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
+def open_lane_menu(page: Any) -> Any:
+    """Open the "Show only these lanes" filter's menu; its first lane (not "Select all")."""
     folded = page.get_by_text("Show only some lanes or tags")
     lanes = page.get_by_test_id("stMultiSelect").first
     folded.first.wait_for(timeout=30_000)
@@ -158,16 +158,29 @@ def choose_first_lane(page: Any) -> None:
     last: Exception | None = None
     for _ in range(4):
         # A rerun still under way redraws the filter and closes its menu: wait for the
-        # app to be idle, then open the fold and the menu and pick.
+        # app to be idle, then open the fold and the menu.
         wait_idle(page)
         try:
             if not lanes.is_visible():
                 folded.first.click()
                 lanes.wait_for(state="visible", timeout=10_000)
             lanes.click()
-            option.click(timeout=10_000)
-            return
+            option.wait_for(timeout=10_000)
+            return option
         except Exception as exc:  # the menu closed under us: try again
+            last = exc
+            page.keyboard.press("Escape")
+    raise TimeoutError(f"could not open the lane filter: {last}")
+
+
+def choose_first_lane(page: Any) -> None:
+    """Pick the first lane in the "Show only these lanes" filter (not "Select all")."""
+    last: Exception | None = None
+    for _ in range(4):
+        try:
+            open_lane_menu(page).click(timeout=10_000)
+            return
+        except Exception as exc:  # the menu closed between opening and the click
             last = exc
             page.keyboard.press("Escape")
     raise TimeoutError(f"could not choose a lane: {last}")
